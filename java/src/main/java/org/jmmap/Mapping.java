@@ -1,0 +1,1260 @@
+package org.jmmap;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.nio.charset.Charset;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jmmap.internal.Backend;
+import org.jmmap.internal.Backends;
+import org.jmmap.internal.Constants;
+
+/**
+ * A memory-mapped file or anonymous memory region, of any length (one object, also beyond 2 GiB), with the POSIX
+ * control {@code FileChannel.map} lacks: shared, read-only or copy-on-write mappings of any file offset, anonymous
+ * memory, {@code msync} of ranges, {@code madvise}, {@code mlock}, {@code mincore} residency, resize, and a
+ * deterministic {@link #close()} that cannot crash the JVM.
+ *
+ * <h2>Offsets and bounds</h2>
+ * Every offset is relative to the mapping's first byte, whatever file offset it was mapped at. Every access is
+ * bounds-checked and throws {@link IndexOutOfBoundsException} naming the offset, the size and the mapping length.
+ * {@code -Djmmap.disable.bounds.checks=true} removes the mapping's own checks from element access (for benchmarks);
+ * the {@code ByteBuffer}s underneath still check theirs, so a bad offset still throws rather than touching memory
+ * outside the mapping, just with a less helpful exception. Bulk operations are always checked.
+ *
+ * <h2>Byte order and atomics</h2>
+ * {@code getInt(offset)} and friends use the platform's native order; the overloads taking a {@link ByteOrder} use
+ * the one given. Unaligned element access is allowed. Atomic methods need natural alignment of the absolute address
+ * ({@code address() + offset} a multiple of the access size) and throw {@link IllegalArgumentException} otherwise.
+ * Memory ordering follows {@link VarHandle}: a {@code putIntRelease}/{@code putIntVolatile} pairs with a
+ * {@code getIntAcquire}/{@code getIntVolatile} of the same location, also across processes sharing the memory;
+ * plain {@code getInt}/{@code putInt} give no ordering. The read-modify-write methods are volatile.
+ *
+ * <h2>Threads and closing</h2>
+ * Access methods may be called from any number of threads. {@link #close()} and {@link #resize(long)} are
+ * serialized with each other. After {@code close()} every method except {@code close} and {@code isOpen} throws
+ * {@link IllegalStateException}. An access racing with {@code close()} on another thread, and any
+ * {@link #asByteBuffer} view used after {@code close()} or {@code resize()}, never crash the JVM: the address range
+ * stays mapped to inert zero pages until no buffer over it is reachable, then it is unmapped.
+ *
+ * <h2>When the file shrinks underneath</h2>
+ * If another process truncates the file, pages past its new end are no longer backed and the CPU raises SIGBUS on
+ * access. jmmap survives it:
+ * <ul>
+ *   <li>bulk operations ({@code getBytes}, {@code putBytes}, {@code copy}, {@code fill}, {@code indexOf},
+ *       {@code lastIndexOf}) throw {@link UncheckedIOException} at once, whose cause is an {@link ErrnoException}
+ *       with errno {@code EFAULT}; bytes before the faulting page may have been transferred;</li>
+ *   <li>element access (the {@code get}/{@code put} methods of primitives, atomics, and {@code asByteBuffer} views)
+ *       inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
+ *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
+ *       later in the same thread), and the faulting read returns an undefined value meanwhile.</li>
+ * </ul>
+ * With the JNA backend, bulk operations behave like element access ({@code InternalError}).
+ */
+public final class Mapping implements AutoCloseable {
+
+    private static final Backend NATIVE = Backends.get();
+    private static final Constants C = NATIVE.constants();
+    private static final int PAGE_SIZE = C.pageSize();
+
+    private static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
+    private static final int WINDOW_SHIFT = Region.WINDOW_SHIFT;
+    private static final long WINDOW_MASK = Region.WINDOW_MASK;
+    private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE_ORDER);
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE_ORDER);
+
+    private static final int O_RDONLY = C.get("O_RDONLY");
+    private static final int O_RDWR = C.get("O_RDWR");
+    private static final int O_CREAT = C.get("O_CREAT");
+    private static final int O_EXCL = C.get("O_EXCL");
+    private static final int O_CLOEXEC = C.get("O_CLOEXEC");
+    private static final int PROT_READ = C.get("PROT_READ");
+    private static final int PROT_WRITE = C.get("PROT_WRITE");
+    private static final int MAP_SHARED = C.get("MAP_SHARED");
+    private static final int MAP_PRIVATE = C.get("MAP_PRIVATE");
+    private static final int MAP_ANONYMOUS = C.get("MAP_ANONYMOUS");
+    private static final int MAP_HUGETLB = C.get("MAP_HUGETLB");
+    private static final int MS_SYNC = C.get("MS_SYNC");
+    private static final int MS_ASYNC = C.get("MS_ASYNC");
+    private static final int MS_INVALIDATE = C.get("MS_INVALIDATE");
+    private static final int MREMAP_MAYMOVE = C.get("MREMAP_MAYMOVE");
+    private static final int MREMAP_FIXED = C.get("MREMAP_FIXED");
+    private static final int MREMAP_DONTUNMAP = C.find("MREMAP_DONTUNMAP").orElse(0);
+    private static final int MLOCK_ONFAULT = C.find("MLOCK_ONFAULT").orElse(0);
+    private static final int MODE_CREATE = 0666; // narrowed by the umask, as for any new file
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final MapOption[] NO_OPTIONS = {};
+
+    private final MapMode mode;
+    /** The mapped file, or null for anonymous memory. */
+    private final Path file;
+    /** File offset of byte 0. */
+    private final long fileOffset;
+    /** mmap flags from the options, reused by resize. */
+    private final int optionFlags;
+    /** The open descriptor of a READ_WRITE file mapping (resize needs it), or null. */
+    private final Descriptor descriptor;
+    private final Cleaner.Cleanable descriptorCleanup;
+    /** Serializes close and resize. */
+    private final Object lock = new Object();
+    /**
+     * The current range; {@link Region#CLOSED} once closed. Deliberately not volatile: the JIT keeps it in a register
+     * across a loop of accesses. A thread that misses a concurrent close keeps using the old, tombstoned region.
+     */
+    private Region region;
+
+    private Mapping(MapMode mode, Path file, long fileOffset, int optionFlags, Descriptor descriptor, Region region) {
+        this.mode = mode;
+        this.file = file;
+        this.fileOffset = fileOffset;
+        this.optionFlags = optionFlags;
+        this.descriptor = descriptor;
+        this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
+        this.region = region;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Creating mappings
+
+    /**
+     * Maps the whole of {@code file}.
+     *
+     * @throws java.nio.file.NoSuchFileException   if the file does not exist (also for {@code READ_WRITE})
+     * @throws java.nio.file.AccessDeniedException if the file cannot be opened in the mode asked for
+     * @throws IOException                         if the file is empty or not a regular file
+     * @throws ErrnoException                      if {@code mmap} fails (for example {@code ENOMEM})
+     */
+    public static Mapping map(Path file, MapMode mode) throws IOException {
+        return mapFile(file, mode, 0, -1, NO_OPTIONS);
+    }
+
+    /**
+     * Maps {@code length} bytes of {@code file} from {@code offset}, which need not be page aligned.
+     * {@link MapMode#READ_WRITE} creates a missing file and extends a short one to {@code offset + length} (never
+     * shrinking it); {@link MapMode#READ_ONLY} and {@link MapMode#PRIVATE} need the file to cover the range. If the
+     * mapping fails after the file was created or extended, it is removed or cut back.
+     *
+     * @throws IllegalArgumentException            if {@code offset < 0}, {@code length <= 0} or
+     *                                             {@code offset + length} overflows (before any system call)
+     * @throws EOFException                        if a {@code READ_ONLY}/{@code PRIVATE} range ends past the end
+     *                                             of the file (the message names both)
+     * @throws java.nio.file.NoSuchFileException   if a {@code READ_ONLY}/{@code PRIVATE} file does not exist
+     * @throws java.nio.file.AccessDeniedException if the file cannot be opened in the mode asked for
+     * @throws ErrnoException                      if a system call fails: {@code ENOMEM} when address space or
+     *                                             {@code vm.max_map_count} runs out, {@code EINVAL} for
+     *                                             {@link MapOption#HUGE_PAGES} on an ordinary file, ...
+     */
+    public static Mapping map(Path file, MapMode mode, long offset, long length, MapOption... options)
+            throws IOException {
+        checkFileRange(offset, length);
+        return mapFile(file, mode, offset, length, options);
+    }
+
+    /**
+     * Maps {@code length} bytes of private, zero-filled anonymous memory ({@code MAP_PRIVATE|MAP_ANONYMOUS}). Its
+     * {@link #mode()} is {@link MapMode#PRIVATE}; it can be {@link #resize resized}.
+     *
+     * @throws IllegalArgumentException if {@code length <= 0}
+     * @throws ErrnoException           if {@code mmap} fails ({@code ENOMEM} beyond the address space or the
+     *                                  overcommit limit, or with {@link MapOption#HUGE_PAGES} and too few reserved
+     *                                  huge pages)
+     */
+    public static Mapping anonymous(long length, MapOption... options) throws IOException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("length=" + length + ": must be > 0");
+        }
+        int optionFlags = optionFlags(options);
+        Region region = mapAnonymous(length, optionFlags);
+        return new Mapping(MapMode.PRIVATE, null, 0, optionFlags, null, region);
+    }
+
+    /** The page size of this system in bytes. */
+    public static int pageSize() {
+        return PAGE_SIZE;
+    }
+
+    private static void checkFileRange(long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset=" + offset + ": must be >= 0");
+        }
+        if (length <= 0) {
+            throw new IllegalArgumentException("length=" + length + ": must be > 0");
+        }
+        if (offset > Long.MAX_VALUE - length - PAGE_SIZE) {
+            throw new IllegalArgumentException(
+                    "offset=" + offset + " length=" + length + ": offset + length overflows a long");
+        }
+    }
+
+    private static int optionFlags(MapOption[] options) {
+        int flags = 0;
+        for (MapOption option : Objects.requireNonNull(options, "options")) {
+            switch (Objects.requireNonNull(option, "option")) {
+                case POPULATE:
+                    flags |= C.get("MAP_POPULATE");
+                    break;
+                case NORESERVE:
+                    flags |= C.get("MAP_NORESERVE");
+                    break;
+                case HUGE_PAGES:
+                    flags |= MAP_HUGETLB;
+                    break;
+                case LOCKED:
+                    flags |= C.get("MAP_LOCKED");
+                    break;
+                default:
+                    throw new AssertionError(option);
+            }
+        }
+        return flags;
+    }
+
+    /** @param length the length to map, or -1 for the whole file */
+    private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(mode, "mode");
+        int optionFlags = optionFlags(options);
+        if (file.getFileSystem() != FileSystems.getDefault()) {
+            throw new IllegalArgumentException("file=" + file + ": only files of the default file system can be mapped");
+        }
+        boolean whole = length < 0;
+        boolean writable = mode == MapMode.READ_WRITE;
+        byte[] name = encode(file);
+        int openFlags = O_CLOEXEC | (writable ? O_RDWR : O_RDONLY);
+        int fd = NATIVE.open(name, openFlags, 0);
+        boolean created = false;
+        if (fd == -Errors.ENOENT && writable && !whole) {
+            fd = NATIVE.open(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
+            created = fd >= 0;
+            if (fd == -Errors.EEXIST) { // created by someone else in between
+                fd = NATIVE.open(name, openFlags, 0);
+            }
+        }
+        if (fd < 0) {
+            throw Errors.file("open", fd, file, "file=" + file + ", mode=" + mode);
+        }
+        long restoreSize = -1;
+        boolean keepDescriptor = false;
+        try {
+            long size = NATIVE.fileSize(fd);
+            if (size == -Errors.ENODEV) {
+                throw new IOException("cannot map " + file + ": not a regular file");
+            } else if (size < 0) {
+                throw Errors.file("fstat", size, file, "file=" + file);
+            }
+            if (whole) {
+                if (size == 0) {
+                    throw new IOException("cannot map " + file + ": the file is empty (map(file, READ_WRITE, 0, "
+                            + "length) creates or extends a file)");
+                }
+                length = size;
+            }
+            long end = offset + length;
+            if (size < end) {
+                if (!writable) {
+                    throw new EOFException(file + " is " + size + " bytes long, but the " + mode + " mapping needs "
+                            + "offset=" + offset + " length=" + length + " (up to byte " + end + ")");
+                }
+                int extended = NATIVE.ftruncate(fd, end);
+                if (extended < 0) {
+                    throw Errors.file("ftruncate", extended, file, "file=" + file + ", length=" + end);
+                }
+                restoreSize = size;
+            }
+            int protection = mode == MapMode.READ_ONLY ? PROT_READ : PROT_READ | PROT_WRITE;
+            int flags = (mode == MapMode.PRIVATE ? MAP_PRIVATE : MAP_SHARED) | optionFlags;
+            Region region = mapRegion(fd, offset, length, protection, flags, mode == MapMode.READ_ONLY,
+                    "file=" + file + ", mode=" + mode);
+            Descriptor descriptor = null;
+            if (writable) {
+                descriptor = new Descriptor(fd);
+                keepDescriptor = true;
+            }
+            return new Mapping(mode, file, offset, optionFlags, descriptor, region);
+        } catch (IOException | RuntimeException | Error e) {
+            if (restoreSize >= 0) {
+                NATIVE.ftruncate(fd, restoreSize);
+            }
+            if (created) {
+                Files.deleteIfExists(file);
+            }
+            throw e;
+        } finally {
+            if (!keepDescriptor) {
+                NATIVE.close(fd); // the mapping holds its own reference to the file
+            }
+        }
+    }
+
+    /** The path in the encoding the JDK uses for file names. */
+    private static byte[] encode(Path file) {
+        String encoding = System.getProperty("sun.jnu.encoding");
+        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
+                : Charset.defaultCharset();
+        return file.toAbsolutePath().toString().getBytes(charset);
+    }
+
+    private static Region mapRegion(int fd, long offset, long length, int protection, int flags, boolean readOnly,
+                                    String what) throws ErrnoException {
+        long skip = offset % PAGE_SIZE;
+        long mapLength = skip + length;
+        long base = Region.mmapRetrying(0, mapLength, protection, flags, fd, offset - skip);
+        if (base < 0) {
+            throw Errors.errno("mmap", base, what + ", offset=" + offset + ", length=" + length, hint(base, flags));
+        }
+        long granule = (flags & MAP_HUGETLB) != 0 ? HugePages.size() : PAGE_SIZE;
+        long mappedLength = (mapLength + granule - 1) / granule * granule;
+        return new Region(base, mappedLength, skip, length, readOnly);
+    }
+
+    private static Region mapAnonymous(long length, int optionFlags) throws ErrnoException {
+        if (length > Long.MAX_VALUE - HugePages.size()) {
+            throw new IllegalArgumentException("length=" + length + ": too large");
+        }
+        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | optionFlags, false,
+                "anonymous");
+    }
+
+    private static String hint(long result, int flags) {
+        if (result != -Errors.ENOMEM) {
+            return (flags & MAP_HUGETLB) != 0 && result == -Errors.EINVAL
+                    ? "HUGE_PAGES needs anonymous memory or a hugetlbfs file" : null;
+        }
+        if ((flags & MAP_HUGETLB) != 0) {
+            return "HUGE_PAGES takes pages from /proc/sys/vm/nr_hugepages, which may be too small; "
+                    + "Advice.HUGE_PAGE asks for transparent huge pages instead";
+        }
+        return "out of address space or map entries: check 'ulimit -v', /proc/sys/vm/max_map_count and "
+                + "/proc/sys/vm/overcommit_memory";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Properties
+
+    /** Length in bytes. */
+    public long length() {
+        return open().length;
+    }
+
+    /** The mode: {@link MapMode#PRIVATE} for anonymous memory. */
+    public MapMode mode() {
+        open();
+        return mode;
+    }
+
+    /** The mapped file, or empty for anonymous memory. */
+    public Optional<Path> file() {
+        open();
+        return Optional.ofNullable(file);
+    }
+
+    /** Whether {@link #close()} has not been called yet. */
+    public boolean isOpen() {
+        synchronized (lock) {
+            return region != Region.CLOSED;
+        }
+    }
+
+    /**
+     * Address of byte 0, for handing to native code. It changes on {@link #resize}, and is meaningless after
+     * {@link #close()}: native code must not keep it beyond the mapping's life.
+     */
+    public long address() {
+        return open().address;
+    }
+
+    private Region open() {
+        Region r = region;
+        if (r == Region.CLOSED) {
+            throw Errors.closed();
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Bounds
+
+    private static void checkIndex(Region r, long offset, int size) {
+        if (offset < 0 || offset > r.length - size) {
+            throw outOfBounds(r, offset, size);
+        }
+    }
+
+    private static void checkRange(Region r, long offset, long size) {
+        if (offset < 0 || size < 0 || offset > r.length - size) {
+            throw outOfBounds(r, offset, size);
+        }
+    }
+
+    private static RuntimeException outOfBounds(Region r, long offset, long size) {
+        if (r == Region.CLOSED) {
+            return Errors.closed();
+        }
+        return new IndexOutOfBoundsException("offset=" + offset + " size=" + size + " length=" + r.length);
+    }
+
+    private static void checkAtomic(Region r, long offset, int size) {
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, size);
+        }
+        if (((r.address + offset) & (size - 1)) != 0) {
+            throw new IllegalArgumentException("offset=" + offset + " address=0x"
+                    + Long.toHexString(r.address + offset) + ": atomic access needs " + size + "-byte alignment");
+        }
+    }
+
+    private void checkWritable(Region r) {
+        if (r.readOnly) {
+            throw new ReadOnlyBufferException();
+        }
+    }
+
+    private static ByteBuffer window(Region r, long offset) {
+        return r.windows[(int) (offset >>> WINDOW_SHIFT)];
+    }
+
+    private static int index(long offset) {
+        return (int) (offset & WINDOW_MASK);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Element access, native byte order
+
+    /** The byte at {@code offset}. */
+    public byte getByte(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Byte.BYTES);
+        }
+        return window(r, offset).get(index(offset));
+    }
+
+    /** Writes the byte at {@code offset}. */
+    public void putByte(long offset, byte value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Byte.BYTES);
+        }
+        window(r, offset).put(index(offset), value);
+    }
+
+    /** The short at {@code offset}, native byte order. */
+    public short getShort(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Short.BYTES);
+        }
+        return window(r, offset).getShort(index(offset));
+    }
+
+    /** Writes the short at {@code offset}, native byte order. */
+    public void putShort(long offset, short value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Short.BYTES);
+        }
+        window(r, offset).putShort(index(offset), value);
+    }
+
+    /** The int at {@code offset}, native byte order. */
+    public int getInt(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Integer.BYTES);
+        }
+        return window(r, offset).getInt(index(offset));
+    }
+
+    /** Writes the int at {@code offset}, native byte order. */
+    public void putInt(long offset, int value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Integer.BYTES);
+        }
+        window(r, offset).putInt(index(offset), value);
+    }
+
+    /** The long at {@code offset}, native byte order. */
+    public long getLong(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Long.BYTES);
+        }
+        return window(r, offset).getLong(index(offset));
+    }
+
+    /** Writes the long at {@code offset}, native byte order. */
+    public void putLong(long offset, long value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Long.BYTES);
+        }
+        window(r, offset).putLong(index(offset), value);
+    }
+
+    /** The float at {@code offset}, native byte order. */
+    public float getFloat(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Float.BYTES);
+        }
+        return window(r, offset).getFloat(index(offset));
+    }
+
+    /** Writes the float at {@code offset}, native byte order. */
+    public void putFloat(long offset, float value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Float.BYTES);
+        }
+        window(r, offset).putFloat(index(offset), value);
+    }
+
+    /** The double at {@code offset}, native byte order. */
+    public double getDouble(long offset) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Double.BYTES);
+        }
+        return window(r, offset).getDouble(index(offset));
+    }
+
+    /** Writes the double at {@code offset}, native byte order. */
+    public void putDouble(long offset, double value) {
+        Region r = region;
+        if (BOUNDS_CHECKS) {
+            checkIndex(r, offset, Double.BYTES);
+        }
+        window(r, offset).putDouble(index(offset), value);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Element access, explicit byte order
+
+    /** The short at {@code offset} in {@code order}. */
+    public short getShort(long offset, ByteOrder order) {
+        short value = getShort(offset);
+        return order == NATIVE_ORDER ? value : Short.reverseBytes(value);
+    }
+
+    /** Writes the short at {@code offset} in {@code order}. */
+    public void putShort(long offset, short value, ByteOrder order) {
+        putShort(offset, order == NATIVE_ORDER ? value : Short.reverseBytes(value));
+    }
+
+    /** The int at {@code offset} in {@code order}. */
+    public int getInt(long offset, ByteOrder order) {
+        int value = getInt(offset);
+        return order == NATIVE_ORDER ? value : Integer.reverseBytes(value);
+    }
+
+    /** Writes the int at {@code offset} in {@code order}. */
+    public void putInt(long offset, int value, ByteOrder order) {
+        putInt(offset, order == NATIVE_ORDER ? value : Integer.reverseBytes(value));
+    }
+
+    /** The long at {@code offset} in {@code order}. */
+    public long getLong(long offset, ByteOrder order) {
+        long value = getLong(offset);
+        return order == NATIVE_ORDER ? value : Long.reverseBytes(value);
+    }
+
+    /** Writes the long at {@code offset} in {@code order}. */
+    public void putLong(long offset, long value, ByteOrder order) {
+        putLong(offset, order == NATIVE_ORDER ? value : Long.reverseBytes(value));
+    }
+
+    /** The float at {@code offset} in {@code order}. */
+    public float getFloat(long offset, ByteOrder order) {
+        return Float.intBitsToFloat(getInt(offset, order));
+    }
+
+    /** Writes the float at {@code offset} in {@code order}. */
+    public void putFloat(long offset, float value, ByteOrder order) {
+        putInt(offset, Float.floatToRawIntBits(value), order);
+    }
+
+    /** The double at {@code offset} in {@code order}. */
+    public double getDouble(long offset, ByteOrder order) {
+        return Double.longBitsToDouble(getLong(offset, order));
+    }
+
+    /** Writes the double at {@code offset} in {@code order}. */
+    public void putDouble(long offset, double value, ByteOrder order) {
+        putLong(offset, Double.doubleToRawLongBits(value), order);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Bulk operations (native, under the SIGBUS guard)
+
+    /**
+     * Copies {@code length} bytes from {@code offset} into {@code destination[destinationOffset..]}.
+     *
+     * @throws IndexOutOfBoundsException if either range is out of bounds
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public void getBytes(long offset, byte[] destination, int destinationOffset, int length) {
+        Objects.checkFromIndexSize(destinationOffset, length, destination.length);
+        Region r = region;
+        checkRange(r, offset, length);
+        int result = NATIVE.copyToArray(r.address + offset, destination, destinationOffset, length);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("getBytes", result, offset, length);
+        }
+    }
+
+    /**
+     * Copies {@code source[sourceOffset, sourceOffset + length)} to {@code offset}.
+     *
+     * @throws ReadOnlyBufferException   on a {@code READ_ONLY} mapping
+     * @throws IndexOutOfBoundsException if either range is out of bounds
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public void putBytes(long offset, byte[] source, int sourceOffset, int length) {
+        Objects.checkFromIndexSize(sourceOffset, length, source.length);
+        Region r = region;
+        checkRange(r, offset, length);
+        checkWritable(r);
+        int result = NATIVE.copyFromArray(source, sourceOffset, r.address + offset, length);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("putBytes", result, offset, length);
+        }
+    }
+
+    /**
+     * Fills {@code destination}'s remaining bytes from {@code offset} and advances its position by as many.
+     *
+     * @throws ReadOnlyBufferException   if {@code destination} is read-only
+     * @throws IndexOutOfBoundsException if the mapping has fewer than {@code destination.remaining()} bytes there
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public void getBytes(long offset, ByteBuffer destination) {
+        int length = destination.remaining();
+        Region r = region;
+        checkRange(r, offset, length);
+        if (destination.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int position = destination.position();
+        int result = destination.isDirect()
+                ? NATIVE.copyToBuffer(r.address + offset, destination, position, length)
+                : NATIVE.copyToArray(r.address + offset, destination.array(), destination.arrayOffset() + position,
+                        length);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("getBytes", result, offset, length);
+        }
+        destination.position(position + length);
+    }
+
+    /**
+     * Writes {@code source}'s remaining bytes at {@code offset} and advances its position by as many.
+     *
+     * @throws ReadOnlyBufferException   on a {@code READ_ONLY} mapping
+     * @throws IndexOutOfBoundsException if the bytes do not fit at {@code offset}
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public void putBytes(long offset, ByteBuffer source) {
+        int length = source.remaining();
+        Region r = region;
+        checkRange(r, offset, length);
+        checkWritable(r);
+        int position = source.position();
+        int result;
+        if (source.isDirect()) {
+            result = NATIVE.copyFromBuffer(source, position, r.address + offset, length);
+        } else if (source.hasArray()) {
+            result = NATIVE.copyFromArray(source.array(), source.arrayOffset() + position, r.address + offset,
+                    length);
+        } else { // a read-only heap buffer hides its array: go through a copy
+            byte[] chunk = new byte[Math.min(length, 64 * 1024)];
+            result = 0;
+            for (int done = 0; done < length && result == 0; done += chunk.length) {
+                int count = Math.min(chunk.length, length - done);
+                source.get(position + done, chunk, 0, count);
+                result = NATIVE.copyFromArray(chunk, 0, r.address + offset + done, count);
+            }
+        }
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("putBytes", result, offset, length);
+        }
+        source.position(position + length);
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code sourceOffset} to {@code destinationOffset}; the ranges may overlap
+     * ({@code memmove}).
+     *
+     * @throws ReadOnlyBufferException   on a {@code READ_ONLY} mapping
+     * @throws IndexOutOfBoundsException if either range is out of bounds
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath either range
+     */
+    public void copy(long sourceOffset, long destinationOffset, long length) {
+        Region r = region;
+        checkRange(r, sourceOffset, length);
+        checkRange(r, destinationOffset, length);
+        checkWritable(r);
+        int result = NATIVE.move(r.address + destinationOffset, r.address + sourceOffset, length);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("copy", result, sourceOffset, length);
+        }
+    }
+
+    /**
+     * Sets {@code length} bytes from {@code offset} to {@code value}.
+     *
+     * @throws ReadOnlyBufferException   on a {@code READ_ONLY} mapping
+     * @throws IndexOutOfBoundsException if the range is out of bounds
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public void fill(long offset, long length, byte value) {
+        Region r = region;
+        checkRange(r, offset, length);
+        checkWritable(r);
+        int result = NATIVE.fill(r.address + offset, length, value);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk("fill", result, offset, length);
+        }
+    }
+
+    /**
+     * Offset of the first occurrence of {@code needle} lying entirely within {@code [from, to)}, or -1. An empty
+     * needle is found at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= length()}
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public long indexOf(byte[] needle, long from, long to) {
+        Objects.requireNonNull(needle, "needle");
+        Region r = region;
+        checkSearchRange(r, from, to);
+        long found = NATIVE.indexOf(r.address + from, to - from, needle);
+        Reference.reachabilityFence(r);
+        if (found < -1) {
+            throw Errors.bulk("indexOf", found, from, to - from);
+        }
+        return found < 0 ? -1 : from + found;
+    }
+
+    /**
+     * Offset of the last occurrence of {@code needle} lying entirely within {@code [from, to)}, or -1. An empty
+     * needle is found at {@code to}.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= length()}
+     * @throws UncheckedIOException      ({@code EFAULT}) if the file was truncated underneath the range
+     */
+    public long lastIndexOf(byte[] needle, long from, long to) {
+        Objects.requireNonNull(needle, "needle");
+        Region r = region;
+        checkSearchRange(r, from, to);
+        long found = NATIVE.lastIndexOf(r.address + from, to - from, needle);
+        Reference.reachabilityFence(r);
+        if (found < -1) {
+            throw Errors.bulk("lastIndexOf", found, from, to - from);
+        }
+        return found < 0 ? -1 : from + found;
+    }
+
+    private static void checkSearchRange(Region r, long from, long to) {
+        if (r == Region.CLOSED) {
+            throw Errors.closed();
+        }
+        if (from < 0 || from > to || to > r.length) {
+            throw new IndexOutOfBoundsException("from=" + from + " to=" + to + " length=" + r.length);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Atomics (natural alignment of the absolute address required)
+
+    /** Volatile read of the int at {@code offset}. */
+    public int getIntVolatile(long offset) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        return (int) INT.getVolatile(window(r, offset), index(offset));
+    }
+
+    /** Volatile write of the int at {@code offset}. */
+    public void putIntVolatile(long offset, int value) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        checkWritable(r);
+        INT.setVolatile(window(r, offset), index(offset), value);
+    }
+
+    /** Acquire read of the int at {@code offset}: later reads and writes cannot move before it. */
+    public int getIntAcquire(long offset) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        return (int) INT.getAcquire(window(r, offset), index(offset));
+    }
+
+    /** Release write of the int at {@code offset}: earlier reads and writes cannot move after it. */
+    public void putIntRelease(long offset, int value) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        checkWritable(r);
+        INT.setRelease(window(r, offset), index(offset), value);
+    }
+
+    /** Atomically sets the int at {@code offset} to {@code value} if it equals {@code expected}. */
+    public boolean compareAndSetInt(long offset, int expected, int value) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        checkWritable(r);
+        return INT.compareAndSet(window(r, offset), index(offset), expected, value);
+    }
+
+    /** Atomically adds {@code delta} to the int at {@code offset}; returns the previous value. */
+    public int getAndAddInt(long offset, int delta) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        checkWritable(r);
+        return (int) INT.getAndAdd(window(r, offset), index(offset), delta);
+    }
+
+    /** Atomically sets the int at {@code offset}; returns the previous value. */
+    public int getAndSetInt(long offset, int value) {
+        Region r = region;
+        checkAtomic(r, offset, Integer.BYTES);
+        checkWritable(r);
+        return (int) INT.getAndSet(window(r, offset), index(offset), value);
+    }
+
+    /** Volatile read of the long at {@code offset}. */
+    public long getLongVolatile(long offset) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        return (long) LONG.getVolatile(window(r, offset), index(offset));
+    }
+
+    /** Volatile write of the long at {@code offset}. */
+    public void putLongVolatile(long offset, long value) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        checkWritable(r);
+        LONG.setVolatile(window(r, offset), index(offset), value);
+    }
+
+    /** Acquire read of the long at {@code offset}. */
+    public long getLongAcquire(long offset) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        return (long) LONG.getAcquire(window(r, offset), index(offset));
+    }
+
+    /** Release write of the long at {@code offset}. */
+    public void putLongRelease(long offset, long value) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        checkWritable(r);
+        LONG.setRelease(window(r, offset), index(offset), value);
+    }
+
+    /** Atomically sets the long at {@code offset} to {@code value} if it equals {@code expected}. */
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        checkWritable(r);
+        return LONG.compareAndSet(window(r, offset), index(offset), expected, value);
+    }
+
+    /** Atomically adds {@code delta} to the long at {@code offset}; returns the previous value. */
+    public long getAndAddLong(long offset, long delta) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        checkWritable(r);
+        return (long) LONG.getAndAdd(window(r, offset), index(offset), delta);
+    }
+
+    /** Atomically sets the long at {@code offset}; returns the previous value. */
+    public long getAndSetLong(long offset, long value) {
+        Region r = region;
+        checkAtomic(r, offset, Long.BYTES);
+        checkWritable(r);
+        return (long) LONG.getAndSet(window(r, offset), index(offset), value);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Views
+
+    /**
+     * A direct, big-endian (like any new {@code ByteBuffer}) view of {@code [offset, offset + length)}: the same
+     * memory, read-only for a {@code READ_ONLY} mapping. The view keeps the memory mapped while reachable; after
+     * {@link #close()} or {@link #resize} it reads zeros and its writes go nowhere.
+     *
+     * @throws IndexOutOfBoundsException if the range is out of bounds
+     */
+    public ByteBuffer asByteBuffer(long offset, int length) {
+        Region r = region;
+        checkRange(r, offset, length);
+        return r.view(offset, length);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Kernel services over the mapping
+
+    /**
+     * Writes every modified page back to the file and waits ({@code msync(MS_SYNC)}).
+     *
+     * @throws ErrnoException if the write-back fails ({@code EIO}: the data may not be on disk)
+     */
+    public void sync() throws IOException {
+        Region r = open();
+        int result = NATIVE.msync(r.base, r.mappedLength, MS_SYNC);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.errno("msync", result, "offset=0, length=" + r.length + ", SYNC");
+        }
+    }
+
+    /**
+     * Writes the modified pages of {@code [offset, offset + length)} back to the file ({@code msync}). The range
+     * may start anywhere: it is widened to whole pages.
+     *
+     * @throws IndexOutOfBoundsException if the range is out of bounds
+     * @throws ErrnoException            if the write-back fails ({@code EIO}), {@code EBUSY} for
+     *                                   {@link SyncMode#INVALIDATE} of locked pages
+     */
+    public void sync(long offset, long length, SyncMode mode) throws IOException {
+        Objects.requireNonNull(mode, "mode");
+        Region r = region;
+        checkRange(r, offset, length);
+        int flags;
+        switch (mode) {
+            case SYNC:
+                flags = MS_SYNC;
+                break;
+            case ASYNC:
+                flags = MS_ASYNC;
+                break;
+            case INVALIDATE:
+                flags = MS_SYNC | MS_INVALIDATE;
+                break;
+            default:
+                throw new AssertionError(mode);
+        }
+        long start = alignDown(r.address + offset);
+        int result = NATIVE.msync(start, r.address + offset + length - start, flags);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.errno("msync", result, "offset=" + offset + ", length=" + length + ", " + mode);
+        }
+    }
+
+    /**
+     * Gives the kernel {@code advice} about the whole mapping ({@code madvise}).
+     *
+     * @throws UnsupportedOperationException if {@code advice} is not {@link Advice#isSupported() supported} here
+     * @throws ErrnoException                if the kernel refuses it for this kind of mapping ({@code EINVAL}), ...
+     */
+    public void advise(Advice advice) throws IOException {
+        Region r = open();
+        adviseRange(r, 0, r.length, advice);
+    }
+
+    /**
+     * Gives the kernel {@code advice} about {@code [offset, offset + length)} ({@code madvise}). Advice applies to
+     * whole pages: the range is widened to the pages it touches, except that advice which discards data
+     * ({@link Advice#DONT_NEED}, {@link Advice#FREE}, {@link Advice#REMOVE}) requires the range to start on a page
+     * boundary and to end on one or at the end of the mapping, so that it never discards bytes outside the range.
+     *
+     * @throws IllegalArgumentException      if discarding advice is given for a range not on page boundaries
+     * @throws IndexOutOfBoundsException     if the range is out of bounds
+     * @throws UnsupportedOperationException if {@code advice} is not {@link Advice#isSupported() supported} here
+     * @throws ErrnoException                if the kernel refuses it for this kind of mapping ({@code EINVAL}), ...
+     */
+    public void advise(long offset, long length, Advice advice) throws IOException {
+        Region r = region;
+        checkRange(r, offset, length);
+        adviseRange(r, offset, length, advice);
+    }
+
+    private static void adviseRange(Region r, long offset, long length, Advice advice) throws IOException {
+        Objects.requireNonNull(advice, "advice");
+        if (!advice.isSupported()) {
+            throw new UnsupportedOperationException("Advice." + advice + " (" + advice.constantName()
+                    + ") is not supported by this kernel or this build of jmmap");
+        }
+        boolean discards = advice == Advice.DONT_NEED || advice == Advice.FREE || advice == Advice.REMOVE;
+        long start = r.address + offset;
+        long end = start + length;
+        if (discards && (start % PAGE_SIZE != 0 || (end % PAGE_SIZE != 0 && offset + length != r.length))) {
+            throw new IllegalArgumentException("offset=" + offset + " length=" + length + ": Advice." + advice
+                    + " discards whole pages, so the range must start on a page boundary (address 0x"
+                    + Long.toHexString(start) + ") and end on one or at the end of the mapping");
+        }
+        long alignedStart = alignDown(start);
+        int result = NATIVE.madvise(alignedStart, end - alignedStart, advice.value().getAsInt());
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.errno("madvise", result,
+                    "offset=" + offset + ", length=" + length + ", " + advice.constantName());
+        }
+    }
+
+    /**
+     * Locks every page of the mapping in memory ({@code mlock}), faulting them in now.
+     *
+     * @throws ErrnoException {@code ENOMEM} or {@code EPERM} beyond {@code RLIMIT_MEMLOCK} ({@code ulimit -l})
+     *                        without {@code CAP_IPC_LOCK}
+     */
+    public void lockPages() throws IOException {
+        Region r = open();
+        lock(r, 0, r.length, 0);
+    }
+
+    /** Locks the pages of {@code [offset, offset + length)} in memory ({@code mlock}); see {@link #lockPages()}. */
+    public void lockPages(long offset, long length) throws IOException {
+        lockPages(offset, length, false);
+    }
+
+    /**
+     * Locks the pages of {@code [offset, offset + length)} in memory. With {@code onFault}, pages are locked as
+     * they are first touched instead of all at once ({@code mlock2(MLOCK_ONFAULT)}, Linux 4.4+).
+     *
+     * @throws ErrnoException {@code ENOMEM} or {@code EPERM} beyond {@code RLIMIT_MEMLOCK}
+     */
+    public void lockPages(long offset, long length, boolean onFault) throws IOException {
+        Region r = region;
+        checkRange(r, offset, length);
+        if (onFault && MLOCK_ONFAULT == 0) {
+            throw new UnsupportedOperationException("MLOCK_ONFAULT is not available on this platform");
+        }
+        lock(r, offset, length, onFault ? MLOCK_ONFAULT : 0);
+    }
+
+    private static void lock(Region r, long offset, long length, int flags) throws IOException {
+        long start = alignDown(r.address + offset);
+        int result = NATIVE.mlock(start, r.address + offset + length - start, flags);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.errno(flags == 0 ? "mlock" : "mlock2", result, "offset=" + offset + ", length=" + length,
+                    "RLIMIT_MEMLOCK ('ulimit -l') limits locked memory unless the process has CAP_IPC_LOCK");
+        }
+    }
+
+    /** Unlocks every page of the mapping ({@code munlock}). */
+    public void unlockPages() throws IOException {
+        Region r = open();
+        unlockPages(0, r.length);
+    }
+
+    /** Unlocks the pages of {@code [offset, offset + length)} ({@code munlock}). */
+    public void unlockPages(long offset, long length) throws IOException {
+        Region r = region;
+        checkRange(r, offset, length);
+        long start = alignDown(r.address + offset);
+        int result = NATIVE.munlock(start, r.address + offset + length - start);
+        Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.errno("munlock", result, "offset=" + offset + ", length=" + length);
+        }
+    }
+
+    /** Which pages of the mapping are resident in memory now ({@code mincore}). */
+    public Residency residency() throws IOException {
+        Region r = open();
+        return residency(0, r.length);
+    }
+
+    /**
+     * Which pages of {@code [offset, offset + length)} are resident in memory now ({@code mincore}). Page 0 of the
+     * result is the page holding byte {@code offset}.
+     */
+    public Residency residency(long offset, long length) throws IOException {
+        Region r = region;
+        checkRange(r, offset, length);
+        long start = alignDown(r.address + offset);
+        long end = r.address + offset + length;
+        long pages = (end - start + PAGE_SIZE - 1) / PAGE_SIZE;
+        long[] bits = new long[(int) ((pages + 63) >>> 6)];
+        byte[] chunk = new byte[(int) Math.min(pages, 1 << 20)];
+        for (long page = 0; page < pages; page += chunk.length) {
+            int count = (int) Math.min(chunk.length, pages - page);
+            long chunkStart = start + page * PAGE_SIZE;
+            long chunkLength = Math.min((long) count * PAGE_SIZE, end - chunkStart);
+            int result = NATIVE.mincore(chunkStart, chunkLength, chunk);
+            if (result < 0) {
+                Reference.reachabilityFence(r);
+                throw Errors.errno("mincore", result, "offset=" + offset + ", length=" + length);
+            }
+            for (int i = 0; i < count; i++) {
+                if ((chunk[i] & 1) != 0) {
+                    long p = page + i;
+                    bits[(int) (p >>> 6)] |= 1L << p;
+                }
+            }
+        }
+        Reference.reachabilityFence(r);
+        return new Residency(pages, bits);
+    }
+
+    private static long alignDown(long address) {
+        return address & -(long) PAGE_SIZE;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Resize and close
+
+    /**
+     * Changes the length to {@code newLength}, keeping the content of the common prefix; the mapping may move
+     * ({@link #address()} changes). A {@code READ_WRITE} file mapping sets the file's length to
+     * {@code offset + newLength} (the file follows, also when shrinking); anonymous memory grows with zeros.
+     * Buffers from {@link #asByteBuffer} taken before the resize read zeros afterwards: take new ones.
+     *
+     * @throws UnsupportedOperationException for {@code READ_ONLY} and {@code PRIVATE} file mappings
+     * @throws IllegalArgumentException      if {@code newLength <= 0} or the file would end past
+     *                                       {@code Long.MAX_VALUE}
+     * @throws ErrnoException                if a system call fails; the mapping and the file are then unchanged
+     */
+    public void resize(long newLength) throws IOException {
+        if (newLength <= 0) {
+            throw new IllegalArgumentException("newLength=" + newLength + ": must be > 0");
+        }
+        synchronized (lock) {
+            Region old = open();
+            if (file != null && mode != MapMode.READ_WRITE) {
+                throw new UnsupportedOperationException("resize needs a READ_WRITE file mapping or anonymous "
+                        + "memory; this is a " + mode + " mapping of " + file);
+            }
+            if (newLength == old.length) {
+                return;
+            }
+            if (file == null) {
+                resizeAnonymous(old, newLength);
+            } else {
+                resizeFile(old, newLength);
+            }
+        }
+    }
+
+    private void resizeAnonymous(Region old, long newLength) throws IOException {
+        Region fresh = mapAnonymous(newLength, optionFlags);
+        long kept = Math.min(old.length, newLength);
+        long keptPages = (kept + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
+        // Move the pages instead of copying them when the kernel can leave the old range mapped behind
+        // (MREMAP_DONTUNMAP, Linux 5.7+); stale views of it then read zeros, as after close.
+        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & MAP_HUGETLB) != 0 ? -1
+                : NATIVE.mremap(old.base, keptPages, keptPages, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+                        fresh.base);
+        int result;
+        if (moved >= 0) {
+            // The moved pages carry whatever lay past the old end; the grown part must read as zeros.
+            result = NATIVE.fill(fresh.address + kept, keptPages - kept, (byte) 0);
+        } else {
+            result = NATIVE.move(fresh.address, old.address, kept);
+        }
+        if (result < 0) {
+            fresh.tombstone();
+            throw Errors.errno("resize", result, "length=" + old.length + ", newLength=" + newLength);
+        }
+        region = fresh;
+        old.tombstone();
+    }
+
+    private void resizeFile(Region old, long newLength) throws IOException {
+        if (fileOffset > Long.MAX_VALUE - newLength - PAGE_SIZE) {
+            throw new IllegalArgumentException("offset=" + fileOffset + " newLength=" + newLength
+                    + ": the file would end past Long.MAX_VALUE");
+        }
+        int fd = descriptor.fd;
+        long newEnd = fileOffset + newLength;
+        long size = NATIVE.fileSize(fd);
+        if (size < 0) {
+            throw Errors.file("fstat", size, file, "file=" + file);
+        }
+        if (newEnd > size) {
+            int grown = NATIVE.ftruncate(fd, newEnd);
+            if (grown < 0) {
+                throw Errors.file("ftruncate", grown, file, "file=" + file + ", length=" + newEnd);
+            }
+        }
+        Region fresh;
+        try {
+            fresh = mapRegion(fd, fileOffset, newLength, PROT_READ | PROT_WRITE, MAP_SHARED | optionFlags, false,
+                    "file=" + file + ", mode=" + mode);
+        } catch (IOException | RuntimeException e) {
+            if (newEnd > size) {
+                NATIVE.ftruncate(fd, size);
+            }
+            throw e;
+        }
+        region = fresh;
+        // Tombstone before truncating: no one can then touch a page past the new end of the file.
+        old.tombstone();
+        if (newEnd < size) {
+            int shrunk = NATIVE.ftruncate(fd, newEnd);
+            if (shrunk < 0) {
+                throw Errors.file("ftruncate", shrunk, file, "file=" + file + ", length=" + newEnd);
+            }
+        }
+    }
+
+    /**
+     * Unmaps the memory and closes the file. Idempotent. The address range is replaced with inert zero pages at
+     * once and released when no buffer over it is reachable any more (see the class documentation). Does not
+     * {@link #sync()}: the kernel writes shared pages back on its own schedule, as for any shared mapping.
+     *
+     * @throws UncheckedIOException in the unlikely case the kernel cannot replace the range (the mapping then
+     *                              stays open)
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            Region r = region;
+            if (r == Region.CLOSED) {
+                return;
+            }
+            r.tombstone();
+            region = Region.CLOSED;
+            if (descriptorCleanup != null) {
+                descriptorCleanup.clean();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        Region r = region;
+        String what = file == null ? "anonymous" : file + ", mode=" + mode + ", offset=" + fileOffset;
+        return "Mapping[" + what + (r == Region.CLOSED ? ", closed]" : ", length=" + r.length + "]");
+    }
+
+    /** The descriptor of a READ_WRITE file mapping; closed by {@link #close()} or, if forgotten, by the Cleaner. */
+    private static final class Descriptor implements Runnable {
+        final int fd;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Descriptor(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public void run() {
+            if (closed.compareAndSet(false, true)) {
+                NATIVE.close(fd);
+            }
+        }
+    }
+}

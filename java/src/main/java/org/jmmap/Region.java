@@ -1,0 +1,198 @@
+package org.jmmap;
+
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jmmap.internal.Backend;
+import org.jmmap.internal.Backends;
+import org.jmmap.internal.Constants;
+
+/**
+ * One {@code mmap}ed address range and the direct {@code ByteBuffer} windows Java reads and writes it through.
+ * Immutable; a {@link Mapping} swaps its region on resize and close.
+ *
+ * <p>Lifetime (DESIGN decision 3): the range is never unmapped while any Java object can still reach it. Closing
+ * or resizing replaces it in place, atomically, with an inert private anonymous mapping (a <em>tombstone</em>:
+ * readable, writable, zero-filled), so that a racing access or a stale view reads zeros instead of faulting. Every
+ * root buffer over the range (the windows, and views that do not fit in one window) holds a pin; a {@link Cleaner}
+ * drops a pin when its buffer becomes unreachable, and the last pin unmaps the range. Views made by slicing a
+ * window keep that window reachable, and so the range mapped. Native bulk operations keep the region itself
+ * reachable ({@code Reference.reachabilityFence}) for the duration of the call.
+ *
+ * <p>Windows: {@code [i << 30, (i + 1) << 30 + 8)} clipped to the length. Consecutive windows overlap by 8 bytes, so
+ * an element of up to 8 bytes at offset {@code o} always lies entirely in window {@code o >>> 30}.
+ */
+final class Region {
+
+    static final int WINDOW_SHIFT = 30;
+    static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
+    static final int WINDOW_OVERLAP = Long.BYTES;
+
+    private static final Backend NATIVE = Backends.get();
+    private static final Constants C = NATIVE.constants();
+    private static final int TOMBSTONE_PROTECTION = C.get("PROT_READ") | C.get("PROT_WRITE");
+    private static final int TOMBSTONE_FLAGS =
+            C.get("MAP_PRIVATE") | C.get("MAP_ANONYMOUS") | C.get("MAP_FIXED") | C.get("MAP_NORESERVE");
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** Ranges tombstoned but still waiting for their buffers to be collected. */
+    private static final AtomicLong PENDING_TOMBSTONES = new AtomicLong();
+
+    /** What a closed mapping points at: every bounds check fails against length -1. */
+    static final Region CLOSED = new Region();
+
+    /** Address of the mapping's byte 0. */
+    final long address;
+    /** Length of the mapping in bytes, as the user asked for it. */
+    final long length;
+    /** Windows in native byte order; read-only buffers for read-only regions. */
+    final ByteBuffer[] windows;
+    final boolean readOnly;
+    /** The range the kernel mapped: page aligned (huge-page aligned for hugetlb), covering [address, +length). */
+    final long base;
+    final long mappedLength;
+    private final Release release;
+
+    private Region() {
+        this.address = 0;
+        this.length = -1;
+        this.windows = new ByteBuffer[0];
+        this.readOnly = true;
+        this.base = 0;
+        this.mappedLength = 0;
+        this.release = null;
+    }
+
+    /**
+     * Wraps a range the kernel just mapped. On failure the range is unmapped before the exception propagates.
+     *
+     * @param base         what mmap returned
+     * @param mappedLength the length to unmap, page (or huge page) aligned
+     * @param skip         bytes between {@code base} and the mapping's byte 0 (a file offset not page aligned)
+     */
+    Region(long base, long mappedLength, long skip, long length, boolean readOnly) {
+        this.address = base + skip;
+        this.length = length;
+        this.readOnly = readOnly;
+        this.base = base;
+        this.mappedLength = mappedLength;
+        this.release = new Release(base, mappedLength);
+        int count = (int) ((length + WINDOW_MASK) >>> WINDOW_SHIFT);
+        ByteBuffer[] created = new ByteBuffer[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                long start = (long) i << WINDOW_SHIFT;
+                int size = (int) Math.min(length - start, (1L << WINDOW_SHIFT) + WINDOW_OVERLAP);
+                ByteBuffer root = newRoot(start, size);
+                created[i] = (readOnly ? root.asReadOnlyBuffer() : root).order(ByteOrder.nativeOrder());
+            }
+        } catch (RuntimeException | Error e) {
+            if (release.pins.get() == 0) {
+                NATIVE.munmap(base, mappedLength);
+            }
+            // otherwise the pinned roots unmap the range once collected
+            throw e;
+        }
+        this.windows = created;
+    }
+
+    private ByteBuffer newRoot(long offset, int size) {
+        ByteBuffer root = NATIVE.newDirectBuffer(address + offset, size);
+        release.pin(root);
+        return root;
+    }
+
+    /**
+     * A big-endian view of {@code [offset, offset + size)}: a slice of its window when it fits in one, otherwise a
+     * new root buffer, pinned like the windows.
+     */
+    ByteBuffer view(long offset, int size) {
+        ByteBuffer window = windows[(int) (offset >>> WINDOW_SHIFT)];
+        int index = (int) (offset & WINDOW_MASK);
+        ByteBuffer view;
+        if (index + (long) size <= window.capacity()) {
+            view = window.slice(index, size);
+        } else {
+            ByteBuffer root = newRoot(offset, size);
+            view = readOnly ? root.asReadOnlyBuffer() : root;
+        }
+        return view.order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * Replaces the whole range with the inert tombstone mapping. Afterwards every buffer over it reads zeros and
+     * writes go nowhere; the last buffer to be collected unmaps it.
+     */
+    void tombstone() {
+        long result = mmapRetrying(base, mappedLength, TOMBSTONE_PROTECTION, TOMBSTONE_FLAGS, -1, 0);
+        if (result < 0) {
+            throw new UncheckedIOException(Errors.errno("mmap", result,
+                    "address=0x" + Long.toHexString(base) + ", length=" + mappedLength + ", MAP_FIXED tombstone",
+                    "the mapping stays open"));
+        }
+        PENDING_TOMBSTONES.incrementAndGet();
+        release.tombstoned = true;
+    }
+
+    /**
+     * {@code mmap}, retried when it fails with ENOMEM while tombstones wait for the garbage collector: they hold
+     * address space and {@code vm.max_map_count} entries that a GC releases (NIO does the same for direct memory).
+     */
+    static long mmapRetrying(long address, long length, int protection, int flags, int fd, long offset) {
+        long result = NATIVE.mmap(address, length, protection, flags, fd, offset);
+        if (result != -Errors.ENOMEM || PENDING_TOMBSTONES.get() == 0) {
+            return result;
+        }
+        System.gc();
+        boolean interrupted = false;
+        for (long sleep = 1; sleep <= 256 && result == -Errors.ENOMEM; sleep <<= 1) {
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            result = NATIVE.mmap(address, length, protection, flags, fd, offset);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    /** Number of tombstoned ranges still waiting for their buffers to be collected. */
+    static long pendingTombstones() {
+        return PENDING_TOMBSTONES.get();
+    }
+
+    /** Counts the root buffers over a range; the last one collected unmaps it. Must not reference them. */
+    private static final class Release {
+        final long base;
+        final long mappedLength;
+        final AtomicInteger pins = new AtomicInteger();
+        volatile boolean tombstoned;
+
+        Release(long base, long mappedLength) {
+            this.base = base;
+            this.mappedLength = mappedLength;
+        }
+
+        void pin(ByteBuffer root) {
+            pins.incrementAndGet();
+            CLEANER.register(root, this::unpin);
+        }
+
+        private void unpin() {
+            if (pins.decrementAndGet() == 0) {
+                // Nothing can reach the range any more. A failure here has no one to report to, and cannot
+                // happen for a range we mapped ourselves.
+                NATIVE.munmap(base, mappedLength);
+                if (tombstoned) {
+                    PENDING_TOMBSTONES.decrementAndGet();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.jmmap.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The calls jmmap makes into the operating system, with primitives in and primitives out.
+ *
+ * <p>Every {@code int}/{@code long} result is {@code >= 0} on success or {@code -errno} on failure; nothing here
+ * throws for an operating-system error. Addresses are plain {@code long}s. Callers check arguments before calling:
+ * an implementation may trust lengths, offsets and array ranges. Two implementations exist: {@link JniBackend}
+ * (the default, libjmmap.so) and {@link JnaBackend} (the fallback through JNA).
+ *
+ * <p>The bulk operations ({@link #indexOf}, {@link #fill}, {@link #move}, the copies) return {@code -EFAULT} when a
+ * mapped page is no longer backed by its file (the file was truncated underneath the mapping). The JNI backend
+ * guarantees that; the JNA backend does them in Java through {@code ByteBuffer}s, where HotSpot raises
+ * {@link InternalError} instead.
+ */
+public interface Backend {
+
+    /** {@code "jni"} or {@code "jna"}. */
+    String name();
+
+    /** Flag values and the page size of this platform. */
+    Constants constants();
+
+    /** errno numbers, names and descriptions of this platform. */
+    Errno errno();
+
+    /** {@code open(2)}; {@code path} is the file name in the platform encoding, without a terminating NUL. */
+    int open(byte[] path, int flags, int mode);
+
+    /** {@code close(2)}. */
+    int close(int fd);
+
+    /** Size in bytes of the regular file {@code fd} refers to, or {@code -ENODEV} if it is not a regular file. */
+    long fileSize(int fd);
+
+    /** {@code ftruncate(2)}. */
+    int ftruncate(int fd, long length);
+
+    /** {@code fallocate(2)}. */
+    int fallocate(int fd, int mode, long offset, long length);
+
+    /** {@code posix_fadvise(2)}. */
+    int fadvise(int fd, long offset, long length, int advice);
+
+    /** {@code mmap(2)}: the address, or {@code -errno}. */
+    long mmap(long address, long length, int protection, int flags, int fd, long offset);
+
+    /** {@code munmap(2)}. */
+    int munmap(long address, long length);
+
+    /** {@code mremap(2)}: the new address, or {@code -errno}. */
+    long mremap(long oldAddress, long oldLength, long newLength, int flags, long newAddress);
+
+    /** {@code msync(2)}. */
+    int msync(long address, long length, int flags);
+
+    /** {@code madvise(2)}. */
+    int madvise(long address, long length, int advice);
+
+    /** {@code mlock(2)} when {@code flags} is 0, {@code mlock2(2)} with {@code flags} otherwise. */
+    int mlock(long address, long length, int flags);
+
+    /** {@code munlock(2)}. */
+    int munlock(long address, long length);
+
+    /**
+     * {@code mincore(2)} over the page-aligned {@code address}: one byte per page into {@code residency}, whose
+     * bit 0 tells whether the page is resident.
+     */
+    int mincore(long address, long length, byte[] residency);
+
+    /** A direct, big-endian {@code ByteBuffer} over {@code [address, address + length)}. */
+    ByteBuffer newDirectBuffer(long address, int length);
+
+    /** First index of {@code needle} in the range, -1 if absent, -EFAULT on a fault; empty needle: 0. */
+    long indexOf(long address, long length, byte[] needle);
+
+    /** Last index of {@code needle} in the range, -1 if absent, -EFAULT on a fault; empty needle: length. */
+    long lastIndexOf(long address, long length, byte[] needle);
+
+    /** Sets every byte of the range to {@code value}; 0 or -EFAULT. */
+    int fill(long address, long length, byte value);
+
+    /** Copies {@code length} bytes; the ranges may overlap; 0 or -EFAULT. */
+    int move(long destination, long source, long length);
+
+    /** Copies mapped memory into {@code destination[offset, offset + length)}; 0 or -EFAULT. */
+    int copyToArray(long source, byte[] destination, int offset, int length);
+
+    /** Copies {@code source[offset, offset + length)} into mapped memory; 0 or -EFAULT. */
+    int copyFromArray(byte[] source, int offset, long destination, int length);
+
+    /** Copies mapped memory into the direct buffer at {@code [position, position + length)}; 0 or -EFAULT. */
+    int copyToBuffer(long source, ByteBuffer destination, int position, int length);
+
+    /** Copies the direct buffer's {@code [position, position + length)} into mapped memory; 0 or -EFAULT. */
+    int copyFromBuffer(ByteBuffer source, int position, long destination, int length);
+}

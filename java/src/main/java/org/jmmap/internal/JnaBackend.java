@@ -1,0 +1,364 @@
+package org.jmmap.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * The fallback backend: the same libc calls through JNA direct mapping, for platforms where libjmmap.so cannot
+ * load, and as a baseline in benchmarks (a JNA call costs several times a JNI call).
+ *
+ * <p>Constants come from {@link JnaPlatformTable}. The bulk operations run in Java over {@code ByteBuffer}s rather
+ * than in libc: a libc {@code memmem} over a page of a truncated file would kill the process, a {@code ByteBuffer}
+ * access raises {@link InternalError} instead.
+ *
+ * <p>Only {@link Backends} loads this class, and only once it has seen JNA on the class path.
+ */
+final class JnaBackend implements Backend {
+
+    /** Bulk operations go through buffers of at most this many bytes. */
+    private static final int CHUNK = 1 << 30;
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    private final Constants constants;
+    private final Errno errno;
+
+    private JnaBackend(Constants constants, Errno errno) {
+        this.constants = constants;
+        this.errno = errno;
+    }
+
+    static Backend create() {
+        String platform = NativeLoader.platform();
+        Map<String, Long> table = JnaPlatformTable.constants(platform);
+        Object[][] errnos = JnaPlatformTable.errnos(platform);
+        if (table == null || errnos == null) {
+            throw new UnsatisfiedLinkError("the JNA backend has no constant table for " + platform);
+        }
+        table.put("PAGE_SIZE", (long) LibC.getpagesize());
+        Errno errno = new Errno();
+        for (Object[] entry : errnos) {
+            int number = (Integer) entry[0];
+            errno.add(number, (String) entry[1], LibC.strerror(number));
+        }
+        return new JnaBackend(new Constants(table), errno);
+    }
+
+    /** The libc functions, bound by JNA direct mapping. */
+    private static final class LibC {
+        static {
+            Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        }
+
+        static native int getpagesize();
+        static native String strerror(int number);
+
+        static native int open(byte[] path, int flags, int mode) throws LastErrorException;
+        static native int close(int fd) throws LastErrorException;
+        static native int fstat(int fd, byte[] status) throws LastErrorException;
+        static native int ftruncate(int fd, long length) throws LastErrorException;
+        static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
+        static native int posix_fadvise(int fd, long offset, long length, int advice);
+
+        static native long mmap(long address, long length, int protection, int flags, int fd, long offset)
+                throws LastErrorException;
+        static native int munmap(long address, long length) throws LastErrorException;
+        static native long mremap(long oldAddress, long oldLength, long newLength, int flags, long newAddress)
+                throws LastErrorException;
+        static native int msync(long address, long length, int flags) throws LastErrorException;
+        static native int madvise(long address, long length, int advice) throws LastErrorException;
+        static native int mlock(long address, long length) throws LastErrorException;
+        static native int mlock2(long address, long length, int flags) throws LastErrorException;
+        static native int munlock(long address, long length) throws LastErrorException;
+        static native int mincore(long address, long length, byte[] vector) throws LastErrorException;
+    }
+
+    private static final int EINTR = 4;
+    private static final int EFAULT = 14;
+    private static final long MAP_FAILED = -1L;
+
+    @Override public String name() { return "jna"; }
+    @Override public Constants constants() { return constants; }
+    @Override public Errno errno() { return errno; }
+
+    @Override
+    public int open(byte[] path, int flags, int mode) {
+        byte[] terminated = new byte[path.length + 1];
+        System.arraycopy(path, 0, terminated, 0, path.length);
+        while (true) {
+            try {
+                return LibC.open(terminated, flags, mode);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int close(int fd) {
+        try {
+            return LibC.close(fd);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode(); // never retried: the descriptor is gone even after EINTR
+        }
+    }
+
+    @Override
+    public long fileSize(int fd) {
+        byte[] status = new byte[JnaPlatformTable.STAT_SIZE];
+        try {
+            LibC.fstat(fd, status);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+        ByteBuffer fields = ByteBuffer.wrap(status).order(ByteOrder.nativeOrder());
+        int mode = fields.getInt(JnaPlatformTable.STAT_MODE_OFFSET);
+        if ((mode & JnaPlatformTable.S_IFMT) != JnaPlatformTable.S_IFREG) {
+            return -errno.number("ENODEV").getAsInt();
+        }
+        return fields.getLong(JnaPlatformTable.STAT_SIZE_OFFSET);
+    }
+
+    @Override
+    public int ftruncate(int fd, long length) {
+        while (true) {
+            try {
+                return LibC.ftruncate(fd, length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int fallocate(int fd, int mode, long offset, long length) {
+        while (true) {
+            try {
+                return LibC.fallocate(fd, mode, offset, length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int fadvise(int fd, long offset, long length, int advice) {
+        return -LibC.posix_fadvise(fd, offset, length, advice); // returns the error number itself
+    }
+
+    @Override
+    public long mmap(long address, long length, int protection, int flags, int fd, long offset) {
+        try {
+            long mapped = LibC.mmap(address, length, protection, flags, fd, offset);
+            return mapped == MAP_FAILED ? -EFAULT : mapped;
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int munmap(long address, long length) {
+        try {
+            return LibC.munmap(address, length);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public long mremap(long oldAddress, long oldLength, long newLength, int flags, long newAddress) {
+        try {
+            return LibC.mremap(oldAddress, oldLength, newLength, flags, newAddress);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int msync(long address, long length, int flags) {
+        try {
+            return LibC.msync(address, length, flags);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int madvise(long address, long length, int advice) {
+        while (true) {
+            try {
+                return LibC.madvise(address, length, advice);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int mlock(long address, long length, int flags) {
+        try {
+            return flags == 0 ? LibC.mlock(address, length) : LibC.mlock2(address, length, flags);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int munlock(long address, long length) {
+        try {
+            return LibC.munlock(address, length);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int mincore(long address, long length, byte[] residency) {
+        long pages = (length + constants.pageSize() - 1) / constants.pageSize();
+        if (residency.length < pages) {
+            return -errno.number("EINVAL").getAsInt();
+        }
+        while (true) {
+            try {
+                return LibC.mincore(address, length, residency);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public ByteBuffer newDirectBuffer(long address, int length) {
+        return new Pointer(address).getByteBuffer(0, length).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    // Bulk operations, in Java. Faults surface as HotSpot's InternalError, not as -EFAULT.
+
+    @Override
+    public long indexOf(long address, long length, byte[] needle) {
+        if (needle.length == 0) {
+            return 0;
+        }
+        if (needle.length > length) {
+            return -1;
+        }
+        long candidates = length - needle.length + 1;
+        long perChunk = Math.min(CHUNK, Integer.MAX_VALUE - needle.length + 1);
+        for (long start = 0; start < candidates; start += perChunk) {
+            int count = (int) Math.min(perChunk, candidates - start);
+            ByteBuffer chunk = newDirectBuffer(address + start, count + needle.length - 1);
+            for (int i = 0; i < count; i++) {
+                if (chunk.get(i) == needle[0] && matches(chunk, i, needle)) {
+                    return start + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public long lastIndexOf(long address, long length, byte[] needle) {
+        if (needle.length == 0) {
+            return length;
+        }
+        if (needle.length > length) {
+            return -1;
+        }
+        long candidates = length - needle.length + 1;
+        long perChunk = Math.min(CHUNK, Integer.MAX_VALUE - needle.length + 1);
+        for (long end = candidates; end > 0; end -= perChunk) {
+            int count = (int) Math.min(perChunk, end);
+            long start = end - count;
+            ByteBuffer chunk = newDirectBuffer(address + start, count + needle.length - 1);
+            for (int i = count - 1; i >= 0; i--) {
+                if (chunk.get(i) == needle[0] && matches(chunk, i, needle)) {
+                    return start + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean matches(ByteBuffer chunk, int at, byte[] needle) {
+        for (int j = 1; j < needle.length; j++) {
+            if (chunk.get(at + j) != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int fill(long address, long length, byte value) {
+        byte[] pattern = new byte[(int) Math.min(COPY_BUFFER, length)];
+        java.util.Arrays.fill(pattern, value);
+        for (long done = 0; done < length; ) {
+            int count = (int) Math.min(pattern.length, length - done);
+            newDirectBuffer(address + done, count).put(0, pattern, 0, count);
+            done += count;
+        }
+        return 0;
+    }
+
+    @Override
+    public int move(long destination, long source, long length) {
+        // Through a Java array, chunk by chunk, walking backwards when the destination overlaps the source's tail.
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
+        boolean backwards = destination > source && destination < source + length;
+        for (long done = 0; done < length; ) {
+            int count = (int) Math.min(buffer.length, length - done);
+            long at = backwards ? length - done - count : done;
+            newDirectBuffer(source + at, count).get(0, buffer, 0, count);
+            newDirectBuffer(destination + at, count).put(0, buffer, 0, count);
+            done += count;
+        }
+        return 0;
+    }
+
+    @Override
+    public int copyToArray(long source, byte[] destination, int offset, int length) {
+        if (length > 0) {
+            newDirectBuffer(source, length).get(0, destination, offset, length);
+        }
+        return 0;
+    }
+
+    @Override
+    public int copyFromArray(byte[] source, int offset, long destination, int length) {
+        if (length > 0) {
+            newDirectBuffer(destination, length).put(0, source, offset, length);
+        }
+        return 0;
+    }
+
+    @Override
+    public int copyToBuffer(long source, ByteBuffer destination, int position, int length) {
+        if (length > 0) {
+            destination.put(position, newDirectBuffer(source, length), 0, length);
+        }
+        return 0;
+    }
+
+    @Override
+    public int copyFromBuffer(ByteBuffer source, int position, long destination, int length) {
+        if (length > 0) {
+            newDirectBuffer(destination, length).put(0, source, position, length);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+package org.jmmap.internal;
+
+import java.nio.ByteBuffer;
+
+/** The default backend: libjmmap.so through JNI. Its natives are registered by {@code JNI_OnLoad}. */
+final class JniBackend implements Backend {
+
+    private final Constants constants;
+    private final Errno errno;
+
+    JniBackend() {
+        String table = constants0();
+        String errnoTable = errnoTable0();
+        if (table == null || errnoTable == null) {
+            throw new OutOfMemoryError("libjmmap.so could not build its constant tables");
+        }
+        this.constants = Constants.parse(table);
+        this.errno = Errno.parse(errnoTable);
+    }
+
+    @Override public String name() { return "jni"; }
+    @Override public Constants constants() { return constants; }
+    @Override public Errno errno() { return errno; }
+
+    @Override public int open(byte[] path, int flags, int mode) { return open0(path, flags, mode); }
+    @Override public int close(int fd) { return close0(fd); }
+    @Override public long fileSize(int fd) { return fileSize0(fd); }
+    @Override public int ftruncate(int fd, long length) { return ftruncate0(fd, length); }
+    @Override public int fallocate(int fd, int mode, long offset, long length) {
+        return fallocate0(fd, mode, offset, length);
+    }
+    @Override public int fadvise(int fd, long offset, long length, int advice) {
+        return fadvise0(fd, offset, length, advice);
+    }
+
+    @Override public long mmap(long address, long length, int protection, int flags, int fd, long offset) {
+        return mmap0(address, length, protection, flags, fd, offset);
+    }
+    @Override public int munmap(long address, long length) { return munmap0(address, length); }
+    @Override public long mremap(long oldAddress, long oldLength, long newLength, int flags, long newAddress) {
+        return mremap0(oldAddress, oldLength, newLength, flags, newAddress);
+    }
+    @Override public int msync(long address, long length, int flags) { return msync0(address, length, flags); }
+    @Override public int madvise(long address, long length, int advice) { return madvise0(address, length, advice); }
+    @Override public int mlock(long address, long length, int flags) { return mlock0(address, length, flags); }
+    @Override public int munlock(long address, long length) { return munlock0(address, length); }
+    @Override public int mincore(long address, long length, byte[] residency) {
+        return mincore0(address, length, residency);
+    }
+    @Override public ByteBuffer newDirectBuffer(long address, int length) { return newDirectBuffer0(address, length); }
+
+    @Override public long indexOf(long address, long length, byte[] needle) { return indexOf0(address, length, needle); }
+    @Override public long lastIndexOf(long address, long length, byte[] needle) {
+        return lastIndexOf0(address, length, needle);
+    }
+    @Override public int fill(long address, long length, byte value) { return fill0(address, length, value); }
+    @Override public int move(long destination, long source, long length) { return move0(destination, source, length); }
+    @Override public int copyToArray(long source, byte[] destination, int offset, int length) {
+        return copyToArray0(source, destination, offset, length);
+    }
+    @Override public int copyFromArray(byte[] source, int offset, long destination, int length) {
+        return copyFromArray0(source, offset, destination, length);
+    }
+    @Override public int copyToBuffer(long source, ByteBuffer destination, int position, int length) {
+        return copyToBuffer0(source, destination, position, length);
+    }
+    @Override public int copyFromBuffer(ByteBuffer source, int position, long destination, int length) {
+        return copyFromBuffer0(source, position, destination, length);
+    }
+
+    // jmmap_info.c
+    private static native String constants0();
+    private static native String errnoTable0();
+
+    // jmmap_file.c
+    private static native int open0(byte[] path, int flags, int mode);
+    private static native int close0(int fd);
+    private static native long fileSize0(int fd);
+    private static native int ftruncate0(int fd, long length);
+    private static native int fallocate0(int fd, int mode, long offset, long length);
+    private static native int fadvise0(int fd, long offset, long length, int advice);
+
+    // jmmap_mman.c
+    private static native long mmap0(long address, long length, int protection, int flags, int fd, long offset);
+    private static native int munmap0(long address, long length);
+    private static native long mremap0(long oldAddress, long oldLength, long newLength, int flags, long newAddress);
+    private static native int msync0(long address, long length, int flags);
+    private static native int madvise0(long address, long length, int advice);
+    private static native int mlock0(long address, long length, int flags);
+    private static native int munlock0(long address, long length);
+    private static native int mincore0(long address, long length, byte[] residency);
+    private static native ByteBuffer newDirectBuffer0(long address, int length);
+
+    // jmmap_bulk_jni.c
+    private static native long indexOf0(long address, long length, byte[] needle);
+    private static native long lastIndexOf0(long address, long length, byte[] needle);
+    private static native int fill0(long address, long length, byte value);
+    private static native int move0(long destination, long source, long length);
+    private static native int copyToArray0(long source, byte[] destination, int offset, int length);
+    private static native int copyFromArray0(byte[] source, int offset, long destination, int length);
+    private static native int copyToBuffer0(long source, ByteBuffer destination, int position, int length);
+    private static native int copyFromBuffer0(ByteBuffer source, int position, long destination, int length);
+}
