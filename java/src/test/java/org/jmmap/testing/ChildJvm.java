@@ -1,0 +1,115 @@
+package org.jmmap.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a class's {@code main} in a fresh JVM with this JVM's class path, backend and test flags, so that a test of
+ * "does not crash" checks an exit status instead of taking the test JVM down with it.
+ */
+public final class ChildJvm {
+
+    /** Exit status of a JVM that crashed with SIGSEGV/SIGBUS and wrote an hs_err file (HotSpot aborts: 134). */
+    public static final int HOTSPOT_CRASH = 134;
+
+    private final List<String> command = new ArrayList<>();
+    private final List<String> prefix = new ArrayList<>();
+    private long timeoutSeconds = 300;
+
+    private ChildJvm(Class<?> mainClass, String... arguments) {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        command.add(java);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("-XX:-CreateCoredumpOnCrash");
+        command.add("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/jmmap-child-hs_err_%p.log");
+        String flags = System.getProperty("jmmap.test.jvm.flags", "").trim();
+        if (!flags.isEmpty()) {
+            command.addAll(Arrays.asList(flags.split("\\s+")));
+        }
+        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir"}) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
+        this.mainClass = mainClass.getName();
+        this.arguments = arguments;
+    }
+
+    private final String mainClass;
+    private final String[] arguments;
+
+    /** A child that will run {@code mainClass.main(arguments)}. */
+    public static ChildJvm of(Class<?> mainClass, String... arguments) {
+        return new ChildJvm(mainClass, arguments);
+    }
+
+    /** Adds JVM options ({@code -Dkey=value}, {@code -Xmx64m}, ...). */
+    public ChildJvm jvmOptions(String... options) {
+        command.addAll(Arrays.asList(options));
+        return this;
+    }
+
+    /** Runs the JVM under a wrapper command, such as {@code prlimit --memlock=65536:65536 --}. */
+    public ChildJvm wrappedIn(String... wrapper) {
+        prefix.addAll(Arrays.asList(wrapper));
+        return this;
+    }
+
+    public ChildJvm timeoutSeconds(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
+    /** Starts the child without waiting for it; its output goes to {@code output}. */
+    public Process start(Path output) throws IOException {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(command);
+        full.add(mainClass);
+        full.addAll(Arrays.asList(arguments));
+        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** Runs the child to completion (killing it after the timeout) and returns its status and output. */
+    public Result run() throws IOException, InterruptedException {
+        Path output = Files.createTempFile("jmmap-child-", ".out");
+        try {
+            Process process = start(output);
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                return new Result(-1, "timed out after " + timeoutSeconds + " s\n" + read(output));
+            }
+            return new Result(process.exitValue(), read(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String read(Path output) throws IOException {
+        return new String(Files.readAllBytes(output), StandardCharsets.UTF_8);
+    }
+
+    /** How a child ended. */
+    public static final class Result {
+        public final int exitStatus;
+        public final String output;
+
+        Result(int exitStatus, String output) {
+            this.exitStatus = exitStatus;
+            this.output = output;
+        }
+
+        @Override
+        public String toString() {
+            return "exit status " + exitStatus + ", output:\n" + output;
+        }
+    }
+}
