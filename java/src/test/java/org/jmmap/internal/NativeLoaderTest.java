@@ -1,0 +1,103 @@
+package org.jmmap.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+import org.jmmap.Mapping;
+import org.jmmap.testing.ChildJvm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a JVM finds libjmmap.so, and what it says when it cannot. Each case needs a fresh JVM, since the backend is
+ * chosen once per JVM.
+ */
+class NativeLoaderTest {
+
+    /** These tests concern the default (JNI) backend and the choice of backend; they do not apply under -Djmmap.backend. */
+    @BeforeAll
+    static void defaultBackendOnly() {
+        assumeFalse(System.getProperty(Backends.BACKEND_PROPERTY) != null, "backend forced");
+    }
+
+    @TempDir
+    Path directory;
+
+    /** Prints the backend in use after mapping some memory, or the failure; exit status 0 either way. */
+    public static final class Probe {
+        public static void main(String[] args) throws Exception {
+            try (Mapping m = Mapping.anonymous(4096)) {
+                m.putLong(0, 42);
+                System.out.println("backend=" + Backends.get().name() + " value=" + m.getLong(0));
+            } catch (Throwable t) {
+                for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+                    System.out.println("failed=" + cause);
+                }
+            }
+        }
+    }
+
+    private static ChildJvm.Result probe(String... options) throws Exception {
+        ChildJvm.Result result = ChildJvm.of(Probe.class).jvmOptions(options).timeoutSeconds(60).run();
+        assertEquals(0, result.exitStatus, result.toString());
+        return result;
+    }
+
+    /** The library is extracted from the class path into a private directory that is gone once it is loaded. */
+    @Test
+    void extractsAndCleansUp() throws Exception {
+        ChildJvm.Result result = probe("-Djava.io.tmpdir=" + directory);
+        assertTrue(result.output.contains("backend=jni value=42"), result.toString());
+        try (Stream<Path> left = Files.list(directory)) {
+            assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith("jmmap-")).count());
+        }
+    }
+
+    /** -Djmmap.library.path may name the directory holding libjmmap.so, or the file. */
+    @Test
+    void loadsFromLibraryPath() throws Exception {
+        Path library = Paths.get(NativeLoader.class.getResource(NativeLoader.resourcePath()).toURI());
+        for (Path configured : new Path[] {library.getParent(), library}) {
+            ChildJvm.Result result = probe("-Djmmap.library.path=" + configured, "-Djmmap.backend=jni");
+            assertTrue(result.output.contains("backend=jni value=42"), result.toString());
+        }
+    }
+
+    /** A wrong library path with the JNI backend forced fails with an error naming the path. */
+    @Test
+    void wrongLibraryPathIsReported() throws Exception {
+        Path missing = directory.resolve("nowhere");
+        ChildJvm.Result result = probe("-Djmmap.library.path=" + missing, "-Djmmap.backend=jni");
+        assertTrue(result.output.contains("failed=java.lang.UnsatisfiedLinkError"), result.toString());
+        assertTrue(result.output.contains(missing.toString()), result.toString());
+    }
+
+    /** Without a usable libjmmap.so the JNA backend takes over when JNA is on the class path, with a warning. */
+    @Test
+    void fallsBackToJna() throws Exception {
+        ChildJvm.Result result = probe("-Djmmap.library.path=" + directory.resolve("nowhere"));
+        assertTrue(result.output.contains("backend=jna value=42"), result.toString());
+        assertTrue(result.output.contains("JNA backend"), "the fallback is announced: " + result);
+    }
+
+    /** -Djmmap.backend accepts jni and jna only. */
+    @Test
+    void unknownBackendIsRejected() throws Exception {
+        ChildJvm.Result result = probe("-Djmmap.backend=ffm");
+        assertTrue(result.output.contains("jmmap.backend=ffm"), result.toString());
+        assertTrue(probe("-Djmmap.backend=jna").output.contains("backend=jna value=42"));
+    }
+
+    /** The platform directory inside the jar follows os.name/os.arch naming, e.g. linux-x86_64. */
+    @Test
+    void platformNaming() {
+        assertTrue(NativeLoader.resourcePath().matches("/native/linux-[a-z0-9_]+/libjmmap\\.so"),
+                NativeLoader.resourcePath());
+    }
+}
