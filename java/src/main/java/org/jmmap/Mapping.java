@@ -424,12 +424,15 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
-    private static ByteBuffer window(Region r, long offset) {
-        return r.windows[(int) (offset >>> WINDOW_SHIFT)];
+    /** The buffer holding the element at {@code offset}: the region's single buffer, or its window. */
+    private static ByteBuffer buffer(Region r, long offset) {
+        ByteBuffer single = r.single;
+        return single != null ? single : r.windows[(int) (offset >>> WINDOW_SHIFT)];
     }
 
-    private static int index(long offset) {
-        return (int) (offset & WINDOW_MASK);
+    /** The element's index in {@link #buffer(Region, long)}. */
+    private static int index(Region r, long offset) {
+        return (int) (r.single != null ? offset : offset & WINDOW_MASK);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -441,7 +444,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Byte.BYTES);
         }
-        return window(r, offset).get(index(offset));
+        return buffer(r, offset).get(index(r, offset));
     }
 
     /** Writes the byte at {@code offset}. */
@@ -450,7 +453,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Byte.BYTES);
         }
-        window(r, offset).put(index(offset), value);
+        buffer(r, offset).put(index(r, offset), value);
     }
 
     /** The short at {@code offset}, native byte order. */
@@ -459,7 +462,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Short.BYTES);
         }
-        return window(r, offset).getShort(index(offset));
+        return buffer(r, offset).getShort(index(r, offset));
     }
 
     /** Writes the short at {@code offset}, native byte order. */
@@ -468,7 +471,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Short.BYTES);
         }
-        window(r, offset).putShort(index(offset), value);
+        buffer(r, offset).putShort(index(r, offset), value);
     }
 
     /** The int at {@code offset}, native byte order. */
@@ -477,7 +480,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Integer.BYTES);
         }
-        return window(r, offset).getInt(index(offset));
+        return buffer(r, offset).getInt(index(r, offset));
     }
 
     /** Writes the int at {@code offset}, native byte order. */
@@ -486,7 +489,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Integer.BYTES);
         }
-        window(r, offset).putInt(index(offset), value);
+        buffer(r, offset).putInt(index(r, offset), value);
     }
 
     /** The long at {@code offset}, native byte order. */
@@ -495,7 +498,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Long.BYTES);
         }
-        return window(r, offset).getLong(index(offset));
+        return buffer(r, offset).getLong(index(r, offset));
     }
 
     /** Writes the long at {@code offset}, native byte order. */
@@ -504,7 +507,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Long.BYTES);
         }
-        window(r, offset).putLong(index(offset), value);
+        buffer(r, offset).putLong(index(r, offset), value);
     }
 
     /** The float at {@code offset}, native byte order. */
@@ -513,7 +516,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Float.BYTES);
         }
-        return window(r, offset).getFloat(index(offset));
+        return buffer(r, offset).getFloat(index(r, offset));
     }
 
     /** Writes the float at {@code offset}, native byte order. */
@@ -522,7 +525,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Float.BYTES);
         }
-        window(r, offset).putFloat(index(offset), value);
+        buffer(r, offset).putFloat(index(r, offset), value);
     }
 
     /** The double at {@code offset}, native byte order. */
@@ -531,7 +534,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Double.BYTES);
         }
-        return window(r, offset).getDouble(index(offset));
+        return buffer(r, offset).getDouble(index(r, offset));
     }
 
     /** Writes the double at {@code offset}, native byte order. */
@@ -540,7 +543,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Double.BYTES);
         }
-        window(r, offset).putDouble(index(offset), value);
+        buffer(r, offset).putDouble(index(r, offset), value);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -549,34 +552,34 @@ public final class Mapping implements AutoCloseable {
     /** The short at {@code offset} in {@code order}. */
     public short getShort(long offset, ByteOrder order) {
         short value = getShort(offset);
-        return order == NATIVE_ORDER ? value : Short.reverseBytes(value);
+        return Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Short.reverseBytes(value);
     }
 
     /** Writes the short at {@code offset} in {@code order}. */
     public void putShort(long offset, short value, ByteOrder order) {
-        putShort(offset, order == NATIVE_ORDER ? value : Short.reverseBytes(value));
+        putShort(offset, Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Short.reverseBytes(value));
     }
 
     /** The int at {@code offset} in {@code order}. */
     public int getInt(long offset, ByteOrder order) {
         int value = getInt(offset);
-        return order == NATIVE_ORDER ? value : Integer.reverseBytes(value);
+        return Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Integer.reverseBytes(value);
     }
 
     /** Writes the int at {@code offset} in {@code order}. */
     public void putInt(long offset, int value, ByteOrder order) {
-        putInt(offset, order == NATIVE_ORDER ? value : Integer.reverseBytes(value));
+        putInt(offset, Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Integer.reverseBytes(value));
     }
 
     /** The long at {@code offset} in {@code order}. */
     public long getLong(long offset, ByteOrder order) {
         long value = getLong(offset);
-        return order == NATIVE_ORDER ? value : Long.reverseBytes(value);
+        return Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Long.reverseBytes(value);
     }
 
     /** Writes the long at {@code offset} in {@code order}. */
     public void putLong(long offset, long value, ByteOrder order) {
-        putLong(offset, order == NATIVE_ORDER ? value : Long.reverseBytes(value));
+        putLong(offset, Objects.requireNonNull(order, "order") == NATIVE_ORDER ? value : Long.reverseBytes(value));
     }
 
     /** The float at {@code offset} in {@code order}. */
@@ -791,7 +794,7 @@ public final class Mapping implements AutoCloseable {
     public int getIntVolatile(long offset) {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getVolatile(window(r, offset), index(offset));
+        return (int) INT.getVolatile(buffer(r, offset), index(r, offset));
     }
 
     /** Volatile write of the int at {@code offset}. */
@@ -799,14 +802,14 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        INT.setVolatile(window(r, offset), index(offset), value);
+        INT.setVolatile(buffer(r, offset), index(r, offset), value);
     }
 
     /** Acquire read of the int at {@code offset}: later reads and writes cannot move before it. */
     public int getIntAcquire(long offset) {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getAcquire(window(r, offset), index(offset));
+        return (int) INT.getAcquire(buffer(r, offset), index(r, offset));
     }
 
     /** Release write of the int at {@code offset}: earlier reads and writes cannot move after it. */
@@ -814,7 +817,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        INT.setRelease(window(r, offset), index(offset), value);
+        INT.setRelease(buffer(r, offset), index(r, offset), value);
     }
 
     /** Atomically sets the int at {@code offset} to {@code value} if it equals {@code expected}. */
@@ -822,7 +825,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        return INT.compareAndSet(window(r, offset), index(offset), expected, value);
+        return INT.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
 
     /** Atomically adds {@code delta} to the int at {@code offset}; returns the previous value. */
@@ -830,7 +833,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        return (int) INT.getAndAdd(window(r, offset), index(offset), delta);
+        return (int) INT.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
 
     /** Atomically sets the int at {@code offset}; returns the previous value. */
@@ -838,14 +841,14 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        return (int) INT.getAndSet(window(r, offset), index(offset), value);
+        return (int) INT.getAndSet(buffer(r, offset), index(r, offset), value);
     }
 
     /** Volatile read of the long at {@code offset}. */
     public long getLongVolatile(long offset) {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getVolatile(window(r, offset), index(offset));
+        return (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
     }
 
     /** Volatile write of the long at {@code offset}. */
@@ -853,14 +856,14 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        LONG.setVolatile(window(r, offset), index(offset), value);
+        LONG.setVolatile(buffer(r, offset), index(r, offset), value);
     }
 
     /** Acquire read of the long at {@code offset}. */
     public long getLongAcquire(long offset) {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getAcquire(window(r, offset), index(offset));
+        return (long) LONG.getAcquire(buffer(r, offset), index(r, offset));
     }
 
     /** Release write of the long at {@code offset}. */
@@ -868,7 +871,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        LONG.setRelease(window(r, offset), index(offset), value);
+        LONG.setRelease(buffer(r, offset), index(r, offset), value);
     }
 
     /** Atomically sets the long at {@code offset} to {@code value} if it equals {@code expected}. */
@@ -876,7 +879,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        return LONG.compareAndSet(window(r, offset), index(offset), expected, value);
+        return LONG.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
 
     /** Atomically adds {@code delta} to the long at {@code offset}; returns the previous value. */
@@ -884,7 +887,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        return (long) LONG.getAndAdd(window(r, offset), index(offset), delta);
+        return (long) LONG.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
 
     /** Atomically sets the long at {@code offset}; returns the previous value. */
@@ -892,7 +895,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        return (long) LONG.getAndSet(window(r, offset), index(offset), value);
+        return (long) LONG.getAndSet(buffer(r, offset), index(r, offset), value);
     }
 
     // ---------------------------------------------------------------------------------------------------------

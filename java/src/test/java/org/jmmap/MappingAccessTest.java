@@ -105,6 +105,9 @@ class MappingAccessTest {
             }
             m.putInt(0, 1, ByteOrder.BIG_ENDIAN);
             assertEquals(1 << 24, m.getInt(0, ByteOrder.LITTLE_ENDIAN));
+            assertThrows(NullPointerException.class, () -> m.getInt(0, null));
+            assertThrows(NullPointerException.class, () -> m.putLong(0, 1, null));
+            assertThrows(NullPointerException.class, () -> m.getDouble(0, null));
         }
     }
 
