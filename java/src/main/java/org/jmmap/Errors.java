@@ -22,6 +22,7 @@ final class Errors {
     static final int EACCES = number("EACCES");
     static final int EPERM = number("EPERM");
     static final int ENODEV = number("ENODEV");
+    static final int EAGAIN = number("EAGAIN");
 
     private Errors() {
     }

@@ -17,8 +17,9 @@ public enum MapOption {
      */
     HUGE_PAGES,
     /**
-     * {@code MAP_LOCKED}: lock the pages in memory as {@code mlock} would; subject to {@code RLIMIT_MEMLOCK}
-     * unless the process has {@code CAP_IPC_LOCK}.
+     * {@code MAP_LOCKED}: lock the pages in memory as {@code mlock} would. Subject to {@code RLIMIT_MEMLOCK}
+     * unless the process has {@code CAP_IPC_LOCK}: beyond it the mapping fails with {@code EAGAIN} ({@code EPERM}
+     * when the limit is 0). A resized mapping stays locked.
      */
     LOCKED
 }

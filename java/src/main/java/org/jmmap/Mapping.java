@@ -81,12 +81,14 @@ public final class Mapping implements AutoCloseable {
     private static final int O_CREAT = C.get("O_CREAT");
     private static final int O_EXCL = C.get("O_EXCL");
     private static final int O_CLOEXEC = C.get("O_CLOEXEC");
+    private static final int O_NONBLOCK = C.get("O_NONBLOCK");
     private static final int PROT_READ = C.get("PROT_READ");
     private static final int PROT_WRITE = C.get("PROT_WRITE");
     private static final int MAP_SHARED = C.get("MAP_SHARED");
     private static final int MAP_PRIVATE = C.get("MAP_PRIVATE");
     private static final int MAP_ANONYMOUS = C.get("MAP_ANONYMOUS");
     private static final int MAP_HUGETLB = C.get("MAP_HUGETLB");
+    private static final int MAP_LOCKED = C.get("MAP_LOCKED");
     private static final int MS_SYNC = C.get("MS_SYNC");
     private static final int MS_ASYNC = C.get("MS_ASYNC");
     private static final int MS_INVALIDATE = C.get("MS_INVALIDATE");
@@ -116,6 +118,13 @@ public final class Mapping implements AutoCloseable {
      * across a loop of accesses. A thread that misses a concurrent close keeps using the old, tombstoned region.
      */
     private Region region;
+    /**
+     * Whether pages of this mapping may be locked ({@link MapOption#LOCKED}, or {@code lockPages} was called).
+     * Resize then copies anonymous memory instead of moving it with {@code MREMAP_DONTUNMAP}, which clears the
+     * lock of the whole VMA holding the old range, and that VMA may include a locked neighbouring mapping the
+     * kernel merged with it.
+     */
+    private volatile boolean mayHoldLockedPages;
 
     private Mapping(MapMode mode, Path file, long fileOffset, int optionFlags, Descriptor descriptor, Region region) {
         this.mode = mode;
@@ -125,6 +134,7 @@ public final class Mapping implements AutoCloseable {
         this.descriptor = descriptor;
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
         this.region = region;
+        this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -168,7 +178,8 @@ public final class Mapping implements AutoCloseable {
      * Maps {@code length} bytes of private, zero-filled anonymous memory ({@code MAP_PRIVATE|MAP_ANONYMOUS}). Its
      * {@link #mode()} is {@link MapMode#PRIVATE}; it can be {@link #resize resized}.
      *
-     * @throws IllegalArgumentException if {@code length <= 0}
+     * @throws IllegalArgumentException if {@code length <= 0}, or so large that rounding it to whole (huge) pages
+     *                                  overflows a long
      * @throws ErrnoException           if {@code mmap} fails ({@code ENOMEM} beyond the address space or the
      *                                  overcommit limit, or with {@link MapOption#HUGE_PAGES} and too few reserved
      *                                  huge pages)
@@ -214,7 +225,7 @@ public final class Mapping implements AutoCloseable {
                     flags |= MAP_HUGETLB;
                     break;
                 case LOCKED:
-                    flags |= C.get("MAP_LOCKED");
+                    flags |= MAP_LOCKED;
                     break;
                 default:
                     throw new AssertionError(option);
@@ -235,7 +246,8 @@ public final class Mapping implements AutoCloseable {
         boolean whole = length < 0;
         boolean writable = mode == MapMode.READ_WRITE;
         byte[] name = encode(file);
-        int openFlags = O_CLOEXEC | (writable ? O_RDWR : O_RDONLY);
+        // O_NONBLOCK: opening a FIFO by mistake must fail (not a regular file) rather than wait for a writer.
+        int openFlags = O_CLOEXEC | O_NONBLOCK | (writable ? O_RDWR : O_RDONLY);
         int fd = NATIVE.open(name, openFlags, 0);
         boolean created = false;
         if (fd == -Errors.ENOENT && writable && !whole) {
@@ -331,6 +343,9 @@ public final class Mapping implements AutoCloseable {
     }
 
     private static String hint(long result, int flags) {
+        if ((flags & MAP_LOCKED) != 0 && (result == -Errors.EAGAIN || result == -Errors.EPERM)) {
+            return "LOCKED is limited by RLIMIT_MEMLOCK ('ulimit -l') unless the process has CAP_IPC_LOCK";
+        }
         if (result != -Errors.ENOMEM) {
             return (flags & MAP_HUGETLB) != 0 && result == -Errors.EINVAL
                     ? "HUGE_PAGES needs anonymous memory or a hugetlbfs file" : null;
@@ -968,6 +983,8 @@ public final class Mapping implements AutoCloseable {
     /**
      * Gives the kernel {@code advice} about the whole mapping ({@code madvise}).
      *
+     * @throws IllegalArgumentException      for {@link Advice#REMOVE} if the mapping does not start and end on page
+     *                                       boundaries (see {@link #advise(long, long, Advice)})
      * @throws UnsupportedOperationException if {@code advice} is not {@link Advice#isSupported() supported} here
      * @throws ErrnoException                if the kernel refuses it for this kind of mapping ({@code EINVAL}), ...
      */
@@ -979,8 +996,10 @@ public final class Mapping implements AutoCloseable {
     /**
      * Gives the kernel {@code advice} about {@code [offset, offset + length)} ({@code madvise}). Advice applies to
      * whole pages: the range is widened to the pages it touches, except that advice which discards data
-     * ({@link Advice#DONT_NEED}, {@link Advice#FREE}, {@link Advice#REMOVE}) requires the range to start on a page
-     * boundary and to end on one or at the end of the mapping, so that it never discards bytes outside the range.
+     * ({@link Advice#DONT_NEED}, {@link Advice#FREE}, {@link Advice#REMOVE}) requires the range to start and end
+     * on page boundaries, so that it never discards bytes outside the range. {@code DONT_NEED} and {@code FREE}
+     * may also start at the start and end at the end of a mapping that is not page aligned there; {@code REMOVE}
+     * may not, since it would punch the file bytes around the mapping out of the file.
      *
      * @throws IllegalArgumentException      if discarding advice is given for a range not on page boundaries
      * @throws IndexOutOfBoundsException     if the range is out of bounds
@@ -1002,10 +1021,17 @@ public final class Mapping implements AutoCloseable {
         boolean discards = advice == Advice.DONT_NEED || advice == Advice.FREE || advice == Advice.REMOVE;
         long start = r.address + offset;
         long end = start + length;
-        if (discards && (start % PAGE_SIZE != 0 || (end % PAGE_SIZE != 0 && offset + length != r.length))) {
+        // DONT_NEED and FREE may also discard the bytes of the first and last page outside [0, length) (a file
+        // offset or a length that is not page aligned): they are not part of the mapping and cannot be reached
+        // through it. REMOVE may not: it punches the whole pages out of the file, whose bytes there are real data.
+        boolean edgesAreUnreachable = advice != Advice.REMOVE;
+        boolean startsOnBoundary = start % PAGE_SIZE == 0 || (edgesAreUnreachable && offset == 0);
+        boolean endsOnBoundary = end % PAGE_SIZE == 0 || (edgesAreUnreachable && offset + length == r.length);
+        if (discards && !(startsOnBoundary && endsOnBoundary)) {
             throw new IllegalArgumentException("offset=" + offset + " length=" + length + ": Advice." + advice
-                    + " discards whole pages, so the range must start on a page boundary (address 0x"
-                    + Long.toHexString(start) + ") and end on one or at the end of the mapping");
+                    + " discards whole pages, so the range must start and end on page boundaries (start address 0x"
+                    + Long.toHexString(start) + ")" + (edgesAreUnreachable
+                    ? " or at the start and end of the mapping" : ", also at the edges of the mapping"));
         }
         long alignedStart = alignDown(start);
         int result = NATIVE.madvise(alignedStart, end - alignedStart, advice.value().getAsInt());
@@ -1024,6 +1050,7 @@ public final class Mapping implements AutoCloseable {
      */
     public void lockPages() throws IOException {
         Region r = open();
+        mayHoldLockedPages = true;
         lock(r, 0, r.length, 0);
     }
 
@@ -1044,6 +1071,7 @@ public final class Mapping implements AutoCloseable {
         if (onFault && MLOCK_ONFAULT == 0) {
             throw new UnsupportedOperationException("MLOCK_ONFAULT is not available on this platform");
         }
+        mayHoldLockedPages = true;
         lock(r, offset, length, onFault ? MLOCK_ONFAULT : 0);
     }
 
@@ -1122,9 +1150,12 @@ public final class Mapping implements AutoCloseable {
 
     /**
      * Changes the length to {@code newLength}, keeping the content of the common prefix; the mapping may move
-     * ({@link #address()} changes). A {@code READ_WRITE} file mapping sets the file's length to
-     * {@code offset + newLength} (the file follows, also when shrinking); anonymous memory grows with zeros.
-     * Buffers from {@link #asByteBuffer} taken before the resize read zeros afterwards: take new ones.
+     * ({@link #address()} changes). Anonymous memory grows with zeros. For a {@code READ_WRITE} file mapping the
+     * file follows: if the mapping reached the end of the file, the file's length becomes {@code offset + newLength},
+     * growing or shrinking with it; a mapping of a range inside a longer file extends the file only if it must and
+     * never shrinks it, so bytes after the mapped range are never lost.
+     * Buffers from {@link #asByteBuffer} taken before the resize read zeros afterwards: take new ones. A mapping made
+     * with {@link MapOption#LOCKED} stays locked; pages locked with {@link #lockPages} are not locked afterwards.
      *
      * @throws UnsupportedOperationException for {@code READ_ONLY} and {@code PRIVATE} file mappings
      * @throws IllegalArgumentException      if {@code newLength <= 0} or the file would end past
@@ -1158,7 +1189,7 @@ public final class Mapping implements AutoCloseable {
         long keptPages = (kept + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
         // Move the pages instead of copying them when the kernel can leave the old range mapped behind
         // (MREMAP_DONTUNMAP, Linux 5.7+); stale views of it then read zeros, as after close.
-        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & MAP_HUGETLB) != 0 ? -1
+        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & MAP_HUGETLB) != 0 || mayHoldLockedPages ? -1
                 : NATIVE.mremap(old.base, keptPages, keptPages, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
                         fresh.base);
         int result;
@@ -1187,10 +1218,12 @@ public final class Mapping implements AutoCloseable {
         if (size < 0) {
             throw Errors.file("fstat", size, file, "file=" + file);
         }
-        if (newEnd > size) {
-            int grown = NATIVE.ftruncate(fd, newEnd);
+        boolean mappingReachesEndOfFile = size <= fileOffset + old.length;
+        long newSize = mappingReachesEndOfFile ? newEnd : Math.max(size, newEnd);
+        if (newSize > size) {
+            int grown = NATIVE.ftruncate(fd, newSize);
             if (grown < 0) {
-                throw Errors.file("ftruncate", grown, file, "file=" + file + ", length=" + newEnd);
+                throw Errors.file("ftruncate", grown, file, "file=" + file + ", length=" + newSize);
             }
         }
         Region fresh;
@@ -1198,7 +1231,7 @@ public final class Mapping implements AutoCloseable {
             fresh = mapRegion(fd, fileOffset, newLength, PROT_READ | PROT_WRITE, MAP_SHARED | optionFlags, false,
                     "file=" + file + ", mode=" + mode);
         } catch (IOException | RuntimeException e) {
-            if (newEnd > size) {
+            if (newSize > size) {
                 NATIVE.ftruncate(fd, size);
             }
             throw e;
@@ -1206,10 +1239,10 @@ public final class Mapping implements AutoCloseable {
         region = fresh;
         // Tombstone before truncating: no one can then touch a page past the new end of the file.
         old.tombstone();
-        if (newEnd < size) {
-            int shrunk = NATIVE.ftruncate(fd, newEnd);
+        if (newSize < size) {
+            int shrunk = NATIVE.ftruncate(fd, newSize);
             if (shrunk < 0) {
-                throw Errors.file("ftruncate", shrunk, file, "file=" + file + ", length=" + newEnd);
+                throw Errors.file("ftruncate", shrunk, file, "file=" + file + ", length=" + newSize);
             }
         }
     }

@@ -48,7 +48,7 @@ final class JnaPlatformTable {
     private static final Object[][] LINUX_X86_64 = {
             c("O_RDONLY", 0), c("O_WRONLY", 1), c("O_RDWR", 2),
             c("O_CREAT", 64), c("O_EXCL", 128), c("O_TRUNC", 512),
-            c("O_CLOEXEC", 524288), c("O_NOFOLLOW", 131072), c("PROT_NONE", 0),
+            c("O_CLOEXEC", 524288), c("O_NOFOLLOW", 131072), c("O_NONBLOCK", 2048), c("PROT_NONE", 0),
             c("PROT_READ", 1), c("PROT_WRITE", 2), c("PROT_EXEC", 4),
             c("MAP_SHARED", 1), c("MAP_PRIVATE", 2), c("MAP_FIXED", 16),
             c("MAP_ANONYMOUS", 32), c("MAP_NORESERVE", 16384), c("MAP_POPULATE", 32768),
