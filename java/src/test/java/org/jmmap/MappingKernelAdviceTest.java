@@ -38,12 +38,6 @@ class MappingKernelAdviceTest {
         return FileProbes.write(dir.resolve(name), content);
     }
 
-    private static byte[] bytes(Mapping mapping, long offset, int length) {
-        byte[] bytes = new byte[length];
-        mapping.getBytes(offset, bytes, 0, length);
-        return bytes;
-    }
-
     /** A mapping of a kind the kernel takes {@code advice} for: REMOVE needs shared, FREE private anonymous memory. */
     private Mapping acceptingMapping(Advice advice, byte[] content) throws IOException {
         switch (advice) {
@@ -86,7 +80,7 @@ class MappingKernelAdviceTest {
             mapping.advise(advice);
             boolean discards = advice == Advice.DONT_NEED || advice == Advice.FREE || advice == Advice.REMOVE;
             if (!discards) {
-                assertArrayEquals(content, bytes(mapping, 0, content.length), advice + " must keep the data");
+                assertArrayEquals(content, FileProbes.read(mapping, 0, content.length), advice + " must keep the data");
             }
         }
     }
@@ -126,7 +120,7 @@ class MappingKernelAdviceTest {
         try (Mapping memory = Mapping.anonymous(4 * PAGE)) {
             memory.fill(0, 4 * PAGE, (byte) 0x5A);
             memory.advise(PAGE, 2 * PAGE, Advice.DONT_NEED);
-            assertArrayEquals(new byte[2 * PAGE], bytes(memory, PAGE, 2 * PAGE));
+            assertArrayEquals(new byte[2 * PAGE], FileProbes.read(memory, PAGE, 2 * PAGE));
             assertEquals(0x5A, memory.getByte(PAGE - 1));
             assertEquals(0x5A, memory.getByte(3 * PAGE));
         }
@@ -145,7 +139,7 @@ class MappingKernelAdviceTest {
             assertEquals(4L * PAGE / 1024, Smaps.kilobytes(mapping.address(), mapping.length(), "Rss"));
             mapping.advise(Advice.DONT_NEED);
             assertEquals(0, Smaps.kilobytes(mapping.address(), mapping.length(), "Rss"));
-            assertArrayEquals(data, bytes(mapping, 0, data.length));
+            assertArrayEquals(data, FileProbes.read(mapping, 0, data.length));
             assertArrayEquals(data, Files.readAllBytes(file));
         }
     }
@@ -158,8 +152,8 @@ class MappingKernelAdviceTest {
         try (Mapping copy = Mapping.map(file, MapMode.PRIVATE)) {
             copy.fill(0, 3 * PAGE, (byte) 0);
             copy.advise(0, 2 * PAGE, Advice.DONT_NEED);
-            assertArrayEquals(Arrays.copyOf(original, 2 * PAGE), bytes(copy, 0, 2 * PAGE));
-            assertArrayEquals(new byte[PAGE], bytes(copy, 2 * PAGE, PAGE), "page 2 was not advised");
+            assertArrayEquals(Arrays.copyOf(original, 2 * PAGE), FileProbes.read(copy, 0, 2 * PAGE));
+            assertArrayEquals(new byte[PAGE], FileProbes.read(copy, 2 * PAGE, PAGE), "page 2 was not advised");
         }
     }
 
@@ -176,7 +170,7 @@ class MappingKernelAdviceTest {
             memory.fill(0, 8 * PAGE, (byte) 0x33);
             memory.advise(0, 8 * PAGE, Advice.FREE);
             for (int page = 0; page < 8; page++) {
-                byte[] content = bytes(memory, (long) page * PAGE, PAGE);
+                byte[] content = FileProbes.read(memory, (long) page * PAGE, PAGE);
                 byte[] filled = new byte[PAGE];
                 Arrays.fill(filled, (byte) 0x33);
                 if (!Arrays.equals(filled, content)) {
@@ -201,10 +195,10 @@ class MappingKernelAdviceTest {
             mapping.sync();
             long blocksBefore = FileProbes.allocatedBlocks(file);
             mapping.advise(PAGE, 2 * PAGE, Advice.REMOVE);
-            assertArrayEquals(new byte[2 * PAGE], bytes(mapping, PAGE, 2 * PAGE));
+            assertArrayEquals(new byte[2 * PAGE], FileProbes.read(mapping, PAGE, 2 * PAGE));
             byte[] expected = data.clone();
             Arrays.fill(expected, PAGE, 3 * PAGE, (byte) 0);
-            assertArrayEquals(expected, bytes(mapping, 0, expected.length));
+            assertArrayEquals(expected, FileProbes.read(mapping, 0, expected.length));
             assertArrayEquals(expected, Files.readAllBytes(file));
             assertEquals(4L * PAGE, Files.size(file));
             assertTrue(FileProbes.allocatedBlocks(file) < blocksBefore, "the hole must free blocks");
@@ -242,7 +236,7 @@ class MappingKernelAdviceTest {
             assertThrows(IllegalArgumentException.class, () -> mapping.advise(0, PAGE + 1, advice));
             assertThrows(IllegalArgumentException.class, () -> mapping.advise(PAGE, PAGE - 1, advice));
             assertThrows(IllegalArgumentException.class, () -> mapping.advise(PAGE + 1, 2 * PAGE + 99, advice));
-            assertArrayEquals(content, bytes(mapping, 0, content.length), "nothing may be discarded");
+            assertArrayEquals(content, FileProbes.read(mapping, 0, content.length), "nothing may be discarded");
             mapping.advise(0, PAGE, advice);
             mapping.advise(PAGE, 2 * PAGE, advice);
             if (advice == Advice.REMOVE) {
@@ -267,10 +261,10 @@ class MappingKernelAdviceTest {
         try (Mapping copy = Mapping.map(file, MapMode.PRIVATE, 100, 2 * PAGE)) {
             copy.fill(0, 2 * PAGE, (byte) 0);
             copy.advise(Advice.DONT_NEED);
-            assertArrayEquals(Arrays.copyOfRange(data, 100, 100 + 2 * PAGE), bytes(copy, 0, 2 * PAGE));
+            assertArrayEquals(Arrays.copyOfRange(data, 100, 100 + 2 * PAGE), FileProbes.read(copy, 0, 2 * PAGE));
             copy.fill(0, 2 * PAGE, (byte) 0);
             copy.advise(0, PAGE - 100, Advice.DONT_NEED); // ends on the boundary at file offset PAGE
-            assertArrayEquals(Arrays.copyOfRange(data, 100, PAGE), bytes(copy, 0, PAGE - 100));
+            assertArrayEquals(Arrays.copyOfRange(data, 100, PAGE), FileProbes.read(copy, 0, PAGE - 100));
             assertEquals(0, copy.getByte(PAGE - 100));
             // Ending at file offset PAGE + 100 would discard bytes of the mapping past the range.
             assertThrows(IllegalArgumentException.class, () -> copy.advise(0, PAGE, Advice.DONT_NEED));

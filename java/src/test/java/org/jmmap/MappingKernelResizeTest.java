@@ -38,12 +38,6 @@ class MappingKernelResizeTest {
     @TempDir
     Path dir;
 
-    private static byte[] bytes(Mapping mapping, long offset, int length) {
-        byte[] bytes = new byte[length];
-        mapping.getBytes(offset, bytes, 0, length);
-        return bytes;
-    }
-
     /** Growing and shrinking a READ_WRITE mapping keeps the prefix and sets the file's length to the new end. */
     @Test
     void resizeOfAReadWriteFileKeepsContentAndTheFileFollows() throws IOException {
@@ -54,13 +48,13 @@ class MappingKernelResizeTest {
             mapping.resize(5L * PAGE + 7);
             assertEquals(5L * PAGE + 7, mapping.length());
             assertEquals(5L * PAGE + 7, Files.size(file));
-            assertArrayEquals(data, bytes(mapping, 0, data.length));
-            assertArrayEquals(new byte[5 * PAGE + 7 - 3000], bytes(mapping, 3000, 5 * PAGE + 7 - 3000));
+            assertArrayEquals(data, FileProbes.read(mapping, 0, data.length));
+            assertArrayEquals(new byte[5 * PAGE + 7 - 3000], FileProbes.read(mapping, 3000, 5 * PAGE + 7 - 3000));
             mapping.putLong(5L * PAGE - 1, 0x0102030405060708L);
             mapping.resize(1000);
             assertEquals(1000, mapping.length());
             assertEquals(1000, Files.size(file));
-            assertArrayEquals(Arrays.copyOf(data, 1000), bytes(mapping, 0, 1000));
+            assertArrayEquals(Arrays.copyOf(data, 1000), FileProbes.read(mapping, 0, 1000));
             mapping.sync();
             assertArrayEquals(Arrays.copyOf(data, 1000), Files.readAllBytes(file));
         }
@@ -81,14 +75,14 @@ class MappingKernelResizeTest {
             mapping.putBytes(0, data, 0, data.length);
             mapping.resize(9000);
             assertEquals(14000, Files.size(file));
-            assertArrayEquals(data, bytes(mapping, 0, data.length));
+            assertArrayEquals(data, FileProbes.read(mapping, 0, data.length));
             mapping.putByte(8999, (byte) 9);
             mapping.resize(100);
             assertEquals(5100, Files.size(file));
-            assertArrayEquals(Arrays.copyOf(data, 100), bytes(mapping, 0, 100));
+            assertArrayEquals(Arrays.copyOf(data, 100), FileProbes.read(mapping, 0, 100));
             mapping.resize(2 * PAGE);
             assertEquals(5000 + 2 * PAGE, Files.size(file));
-            assertArrayEquals(new byte[2 * PAGE - 100], bytes(mapping, 100, 2 * PAGE - 100),
+            assertArrayEquals(new byte[2 * PAGE - 100], FileProbes.read(mapping, 100, 2 * PAGE - 100),
                     "bytes cut off by the shrink come back as zeros");
         }
         byte[] content = Files.readAllBytes(file);
@@ -114,7 +108,7 @@ class MappingKernelResizeTest {
         try (Mapping mapping = Mapping.map(file, MapMode.READ_WRITE, PAGE, 100)) {
             mapping.resize(5L * PAGE);
             assertEquals(6L * PAGE, Files.size(file), "extended just enough for offset + newLength");
-            assertArrayEquals(Arrays.copyOfRange(data, PAGE, 4 * PAGE), bytes(mapping, 0, 3 * PAGE));
+            assertArrayEquals(Arrays.copyOfRange(data, PAGE, 4 * PAGE), FileProbes.read(mapping, 0, 3 * PAGE));
         }
     }
 
@@ -128,10 +122,10 @@ class MappingKernelResizeTest {
             memory.resize(10L * PAGE);
             byte[] kept = new byte[3 * PAGE + 5];
             Arrays.fill(kept, (byte) 0x5A);
-            assertArrayEquals(kept, bytes(memory, 0, kept.length));
-            assertArrayEquals(new byte[7 * PAGE - 5], bytes(memory, kept.length, 7 * PAGE - 5));
+            assertArrayEquals(kept, FileProbes.read(memory, 0, kept.length));
+            assertArrayEquals(new byte[7 * PAGE - 5], FileProbes.read(memory, kept.length, 7 * PAGE - 5));
             memory.resize(20L * PAGE + 3);
-            assertArrayEquals(kept, bytes(memory, 0, kept.length));
+            assertArrayEquals(kept, FileProbes.read(memory, 0, kept.length));
             assertEquals(-1, memory.indexOf(new byte[] {0x5A}, kept.length, memory.length()));
         }
     }
@@ -265,11 +259,11 @@ class MappingKernelResizeTest {
             assertTrue(Set.of("EFBIG", "ENOMEM").contains(tooLong.errnoName()), tooLong::getMessage);
             assertEquals(2L * PAGE, mapping.length());
             assertEquals(2L * PAGE, Files.size(file));
-            assertArrayEquals(data, bytes(mapping, 0, data.length));
+            assertArrayEquals(data, FileProbes.read(mapping, 0, data.length));
             ErrnoException tooLarge = assertThrows(ErrnoException.class, () -> memory.resize(1L << 50));
             assertEquals("ENOMEM", tooLarge.errnoName());
             assertEquals(2L * PAGE, memory.length());
-            assertArrayEquals(data, bytes(memory, 0, data.length));
+            assertArrayEquals(data, FileProbes.read(memory, 0, data.length));
         }
         assertArrayEquals(data, Files.readAllBytes(file));
     }

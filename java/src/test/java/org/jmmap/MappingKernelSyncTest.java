@@ -36,12 +36,6 @@ class MappingKernelSyncTest {
         return !Files.getFileStore(dir).type().equals("tmpfs");
     }
 
-    private static byte[] bytes(Mapping mapping, long offset, int length) {
-        byte[] bytes = new byte[length];
-        mapping.getBytes(offset, bytes, 0, length);
-        return bytes;
-    }
-
     /** A write through a READ_WRITE mapping is seen at once, before any sync, by other mappings of the file. */
     @Test
     void sharedWriteIsSeenAtOnceByOtherMappings() throws IOException {
@@ -51,8 +45,8 @@ class MappingKernelSyncTest {
              Mapping reader = Mapping.map(file, MapMode.READ_ONLY);
              Mapping otherWriter = Mapping.map(file, MapMode.READ_WRITE, PAGE, 2 * PAGE)) {
             writer.putBytes(PAGE - 5, data, 0, data.length);
-            assertArrayEquals(data, bytes(reader, PAGE - 5, data.length));
-            assertArrayEquals(Arrays.copyOfRange(data, 5, data.length), bytes(otherWriter, 0, data.length - 5));
+            assertArrayEquals(data, FileProbes.read(reader, PAGE - 5, data.length));
+            assertArrayEquals(Arrays.copyOfRange(data, 5, data.length), FileProbes.read(otherWriter, 0, data.length - 5));
             otherWriter.putLong(100, 0x1122334455667788L);
             assertEquals(0x1122334455667788L, writer.getLong(PAGE + 100));
             assertEquals(0x1122334455667788L, reader.getLong(PAGE + 100));
@@ -158,8 +152,8 @@ class MappingKernelSyncTest {
             assertEquals(0x77, copy.getByte(PAGE + 9));
             copy.sync();
             copy.sync(0, copy.length(), SyncMode.SYNC);
-            assertArrayEquals(original, bytes(otherCopy, 0, original.length));
-            assertArrayEquals(original, bytes(shared, 0, original.length));
+            assertArrayEquals(original, FileProbes.read(otherCopy, 0, original.length));
+            assertArrayEquals(original, FileProbes.read(shared, 0, original.length));
             assertArrayEquals(original, Files.readAllBytes(file));
         }
         assertArrayEquals(original, Files.readAllBytes(file));
@@ -190,7 +184,7 @@ class MappingKernelSyncTest {
              Mapping writer = Mapping.map(file, MapMode.READ_WRITE)) {
             assertEquals(0, reader.getLong(PAGE));
             FileProbes.writeAt(file, PAGE, FileProbes.pattern(8, 5));
-            assertArrayEquals(FileProbes.pattern(8, 5), bytes(reader, PAGE, 8));
+            assertArrayEquals(FileProbes.pattern(8, 5), FileProbes.read(reader, PAGE, 8));
             writer.putInt(PAGE + 100, 0xCAFEBABE);
             assertEquals(0xCAFEBABE, reader.getInt(PAGE + 100));
             assertThrows(ReadOnlyBufferException.class, () -> reader.putInt(0, 1));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import org.jmmap.Mapping;
 
 /** File helpers for tests that look at what the kernel did to a file: page cache, allocated blocks, content. */
 public final class FileProbes {
@@ -48,6 +49,13 @@ public final class FileProbes {
     }
 
     /** The bytes read(2) returns for {@code [position, position + length)} of the file. */
+    /** {@code length} bytes of {@code mapping} from {@code offset}, through {@link Mapping#getBytes}. */
+    public static byte[] read(Mapping mapping, long offset, int length) {
+        byte[] bytes = new byte[length];
+        mapping.getBytes(offset, bytes, 0, length);
+        return bytes;
+    }
+
     public static byte[] read(Path file, long position, int length) throws IOException {
         byte[] bytes = new byte[length];
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
