@@ -171,3 +171,19 @@ static int move_unguarded(void *destination, const void *source, size_t length) 
 int jmmap_move(void *destination, const void *source, size_t length) {
     RUN_GUARDED(int, move_unguarded(destination, source, length));
 }
+
+static int compare_and_set_32_unguarded(int32_t *address, int32_t expected, int32_t desired) {
+    return __atomic_compare_exchange_n(address, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+int jmmap_compare_and_set_32(void *address, int32_t expected, int32_t desired) {
+    RUN_GUARDED(int, compare_and_set_32_unguarded(address, expected, desired));
+}
+
+static int compare_and_set_64_unguarded(int64_t *address, int64_t expected, int64_t desired) {
+    return __atomic_compare_exchange_n(address, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+int jmmap_compare_and_set_64(void *address, int64_t expected, int64_t desired) {
+    RUN_GUARDED(int, compare_and_set_64_unguarded(address, expected, desired));
+}

@@ -25,5 +25,10 @@ int64_t jmmap_last_index_of(const void *haystack, size_t haystack_length, const 
 int jmmap_fill(void *destination, size_t length, int value);
 /* memmove (ranges may overlap); 0 or -EFAULT. */
 int jmmap_move(void *destination, const void *source, size_t length);
+/* Sequentially consistent compare-and-set of a naturally aligned value: 1 if it was `expected` and is now
+ * `desired`, 0 if it was something else, -EFAULT on a fault. (HotSpot's own compare-and-set, which the
+ * interpreter and C1 call, does not survive a SIGBUS.) */
+int jmmap_compare_and_set_32(void *address, int32_t expected, int32_t desired);
+int jmmap_compare_and_set_64(void *address, int64_t expected, int64_t desired);
 
 #endif

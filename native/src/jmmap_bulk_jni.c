@@ -119,6 +119,20 @@ static jint copyFromBuffer0(JNIEnv *env, jclass clazz, jobject source, jint posi
 }
 JMMAP_CHECK_SIGNATURE(copyFromBuffer0, copyFromBuffer0);
 
+static jint compareAndSetInt0(JNIEnv *env, jclass clazz, jlong address, jint expected, jint value) {
+    (void)env;
+    (void)clazz;
+    return jmmap_compare_and_set_32((void *)(intptr_t)address, expected, value);
+}
+JMMAP_CHECK_SIGNATURE(compareAndSetInt0, compareAndSetInt0);
+
+static jint compareAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong expected, jlong value) {
+    (void)env;
+    (void)clazz;
+    return jmmap_compare_and_set_64((void *)(intptr_t)address, expected, value);
+}
+JMMAP_CHECK_SIGNATURE(compareAndSetLong0, compareAndSetLong0);
+
 int jmmap_bulk_onload(JNIEnv *env, jclass backend) {
     static const JNINativeMethod methods[] = {
         {"indexOf0", "(JJ[B)J", (void *)indexOf0},
@@ -129,6 +143,8 @@ int jmmap_bulk_onload(JNIEnv *env, jclass backend) {
         {"copyFromArray0", "([BIJI)I", (void *)copyFromArray0},
         {"copyToBuffer0", "(JLjava/nio/ByteBuffer;II)I", (void *)copyToBuffer0},
         {"copyFromBuffer0", "(Ljava/nio/ByteBuffer;IJI)I", (void *)copyFromBuffer0},
+        {"compareAndSetInt0", "(JII)I", (void *)compareAndSetInt0},
+        {"compareAndSetLong0", "(JJJ)I", (void *)compareAndSetLong0},
     };
     if (jmmap_register(env, backend, methods, (int)JMMAP_ARRAY_LENGTH(methods)) != 0) {
         return -1;

@@ -52,6 +52,13 @@ static void faults_become_efault(void) {
         CHECK_EQ(0, jmmap_fill(mapped, 16, 'y'));
         CHECK_EQ(0, jmmap_move(mapped + 16, mapped, 16));
         CHECK(mapped[31] == 'y');
+        CHECK_EQ(-EFAULT, jmmap_compare_and_set_32(mapped + 2 * page, 0, 1));
+        CHECK_EQ(-EFAULT, jmmap_compare_and_set_64(mapped + 2 * page + 8, 0, 1));
+        memset(mapped, 0, 16);
+        CHECK_EQ(1, jmmap_compare_and_set_32(mapped, 0, 7));
+        CHECK_EQ(0, jmmap_compare_and_set_32(mapped, 0, 8));
+        CHECK_EQ(1, jmmap_compare_and_set_64(mapped + 8, 0, 9));
+        CHECK(*(int32_t *)mapped == 7 && *(int64_t *)(mapped + 8) == 9);
     }
     CHECK(munmap(mapped, length) == 0);
 }

@@ -23,6 +23,8 @@ final class Errors {
     static final int EPERM = number("EPERM");
     static final int ENODEV = number("ENODEV");
     static final int EAGAIN = number("EAGAIN");
+    static final int EMFILE = number("EMFILE");
+    static final int ENFILE = number("ENFILE");
 
     private Errors() {
     }

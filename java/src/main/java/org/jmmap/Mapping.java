@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
@@ -59,9 +60,14 @@ import org.jmmap.internal.Constants;
  *   <li>element access (the {@code get}/{@code put} methods of primitives, atomics, and {@code asByteBuffer} views)
  *       inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
  *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
- *       later in the same thread), and the faulting read returns an undefined value meanwhile.</li>
+ *       later in the same thread), and the faulting read returns an undefined value meanwhile. HotSpot's own
+ *       compare-and-set does not survive such a fault, so on a file mapping {@code compareAndSet},
+ *       {@code getAndAdd} and {@code getAndSet} run in C under the same guard as the bulk operations, and report
+ *       a fault with the same {@code InternalError}.</li>
  * </ul>
- * With the JNA backend, bulk operations behave like element access ({@code InternalError}).
+ * With the JNA backend, bulk operations behave like element access ({@code InternalError}), and
+ * {@code compareAndSet}, {@code getAndAdd} and {@code getAndSet} on a page past the end of the file end the
+ * process (JNA has no guard).
  */
 public final class Mapping implements AutoCloseable {
 
@@ -70,6 +76,8 @@ public final class Mapping implements AutoCloseable {
     private static final int PAGE_SIZE = C.pageSize();
 
     private static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
+    /** Whether the backend's compare-and-set survives a page no longer backed by its file (JNI: yes, JNA: no). */
+    private static final boolean FAULT_GUARD = NATIVE.name().equals("jni");
     private static final int WINDOW_SHIFT = Region.WINDOW_SHIFT;
     private static final long WINDOW_MASK = Region.WINDOW_MASK;
     private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
@@ -125,6 +133,11 @@ public final class Mapping implements AutoCloseable {
      * kernel merged with it.
      */
     private volatile boolean mayHoldLockedPages;
+    /**
+     * Whether compare-and-set runs in C under the SIGBUS guard: for files (which can shrink underneath) when the
+     * backend has the guard. Anonymous memory keeps HotSpot's own compare-and-set.
+     */
+    private final boolean guardedAtomics;
 
     private Mapping(MapMode mode, Path file, long fileOffset, int optionFlags, Descriptor descriptor, Region region) {
         this.mode = mode;
@@ -135,6 +148,7 @@ public final class Mapping implements AutoCloseable {
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
         this.region = region;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
+        this.guardedAtomics = file != null && FAULT_GUARD;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -248,13 +262,13 @@ public final class Mapping implements AutoCloseable {
         byte[] name = encode(file);
         // O_NONBLOCK: opening a FIFO by mistake must fail (not a regular file) rather than wait for a writer.
         int openFlags = O_CLOEXEC | O_NONBLOCK | (writable ? O_RDWR : O_RDONLY);
-        int fd = NATIVE.open(name, openFlags, 0);
+        int fd = openRetrying(name, openFlags, 0);
         boolean created = false;
         if (fd == -Errors.ENOENT && writable && !whole) {
-            fd = NATIVE.open(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
+            fd = openRetrying(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
             created = fd >= 0;
             if (fd == -Errors.EEXIST) { // created by someone else in between
-                fd = NATIVE.open(name, openFlags, 0);
+                fd = openRetrying(name, openFlags, 0);
             }
         }
         if (fd < 0) {
@@ -311,6 +325,32 @@ public final class Mapping implements AutoCloseable {
                 NATIVE.close(fd); // the mapping holds its own reference to the file
             }
         }
+    }
+
+    /**
+     * {@code open}, retried after a garbage collection when descriptors run out (EMFILE, ENFILE) while READ_WRITE
+     * mappings hold some: those dropped without close are closed by the Cleaner, as {@link Region#mmapRetrying}
+     * does for address space.
+     */
+    private static int openRetrying(byte[] name, int flags, int mode) {
+        int fd = NATIVE.open(name, flags, mode);
+        if ((fd != -Errors.EMFILE && fd != -Errors.ENFILE) || Descriptor.OPEN.get() == 0) {
+            return fd;
+        }
+        System.gc();
+        boolean interrupted = false;
+        for (long sleep = 1; sleep <= 256 && (fd == -Errors.EMFILE || fd == -Errors.ENFILE); sleep <<= 1) {
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            fd = NATIVE.open(name, flags, mode);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return fd;
     }
 
     /** The path in the encoding the JDK uses for file names. */
@@ -435,19 +475,31 @@ public final class Mapping implements AutoCloseable {
 
     private void checkWritable(Region r) {
         if (r.readOnly) {
-            throw new ReadOnlyBufferException();
+            // CLOSED is read-only too; without bounds checks this is the first check an atomic write meets.
+            throw r == Region.CLOSED ? Errors.closed() : new ReadOnlyBufferException();
         }
     }
 
     /** The buffer holding the element at {@code offset}: the region's single buffer, or its window. */
     private static ByteBuffer buffer(Region r, long offset) {
         ByteBuffer single = r.single;
-        return single != null ? single : r.windows[(int) (offset >>> WINDOW_SHIFT)];
+        if (single != null) {
+            return single;
+        }
+        // Without bounds checks, clamped rather than cast: an offset such as Long.MIN_VALUE or 1L << 62 must not
+        // wrap around to window 0 but make the array access throw.
+        return r.windows[BOUNDS_CHECKS ? (int) (offset >>> WINDOW_SHIFT)
+                : (int) Math.min(offset >>> WINDOW_SHIFT, Integer.MAX_VALUE)];
     }
 
     /** The element's index in {@link #buffer(Region, long)}. */
     private static int index(Region r, long offset) {
-        return (int) (r.single != null ? offset : offset & WINDOW_MASK);
+        if (r.single != null) {
+            // Without bounds checks, an offset outside the int range must not wrap around to a valid index (say
+            // Long.MIN_VALUE or 1L << 32 to 0): -1 makes the buffer throw instead.
+            return BOUNDS_CHECKS || offset == (int) offset ? (int) offset : -1;
+        }
+        return (int) (offset & WINDOW_MASK);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -840,6 +892,9 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            return guardedCompareAndSetInt(r, offset, expected, value) == 1;
+        }
         return INT.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
 
@@ -848,6 +903,13 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            int current;
+            do {
+                current = (int) INT.getVolatile(buffer(r, offset), index(r, offset));
+            } while (guardedCompareAndSetInt(r, offset, current, current + delta) == 0);
+            return current;
+        }
         return (int) INT.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
 
@@ -856,6 +918,13 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            int current;
+            do {
+                current = (int) INT.getVolatile(buffer(r, offset), index(r, offset));
+            } while (guardedCompareAndSetInt(r, offset, current, value) == 0);
+            return current;
+        }
         return (int) INT.getAndSet(buffer(r, offset), index(r, offset), value);
     }
 
@@ -894,6 +963,9 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            return guardedCompareAndSetLong(r, offset, expected, value) == 1;
+        }
         return LONG.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
 
@@ -902,6 +974,13 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            long current;
+            do {
+                current = (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
+            } while (guardedCompareAndSetLong(r, offset, current, current + delta) == 0);
+            return current;
+        }
         return (long) LONG.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
 
@@ -910,7 +989,47 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
+        if (guardedAtomics) {
+            long current;
+            do {
+                current = (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
+            } while (guardedCompareAndSetLong(r, offset, current, value) == 0);
+            return current;
+        }
         return (long) LONG.getAndSet(buffer(r, offset), index(r, offset), value);
+    }
+
+    /**
+     * Compare-and-set in C under the SIGBUS guard: HotSpot's own compare-and-set (which the interpreter and C1
+     * call) kills the JVM on a page the file no longer backs. After such a fault the access is replayed as a
+     * volatile read through the buffer, so that HotSpot raises its InternalError exactly as for any element
+     * access. Returns 1 (set), 0 (not set) or -1 (faulted).
+     */
+    private static int guardedCompareAndSetInt(Region r, long offset, int expected, int value) {
+        if (!BOUNDS_CHECKS) {
+            checkIndex(r, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
+        }
+        int result = NATIVE.compareAndSetInt(r.address + offset, expected, value);
+        if (result < 0) {
+            INT.getVolatile(buffer(r, offset), index(r, offset));
+            result = -1;
+        }
+        Reference.reachabilityFence(r);
+        return result;
+    }
+
+    /** {@link #guardedCompareAndSetInt} for a long. */
+    private static int guardedCompareAndSetLong(Region r, long offset, long expected, long value) {
+        if (!BOUNDS_CHECKS) {
+            checkIndex(r, offset, Long.BYTES);
+        }
+        int result = NATIVE.compareAndSetLong(r.address + offset, expected, value);
+        if (result < 0) {
+            LONG.getVolatile(buffer(r, offset), index(r, offset));
+            result = -1;
+        }
+        Reference.reachabilityFence(r);
+        return result;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1279,17 +1398,22 @@ public final class Mapping implements AutoCloseable {
 
     /** The descriptor of a READ_WRITE file mapping; closed by {@link #close()} or, if forgotten, by the Cleaner. */
     private static final class Descriptor implements Runnable {
+        /** Descriptors held by mappings, closed or forgotten, that are not closed yet. */
+        static final AtomicLong OPEN = new AtomicLong();
+
         final int fd;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         Descriptor(int fd) {
             this.fd = fd;
+            OPEN.incrementAndGet();
         }
 
         @Override
         public void run() {
             if (closed.compareAndSet(false, true)) {
                 NATIVE.close(fd);
+                OPEN.decrementAndGet();
             }
         }
     }

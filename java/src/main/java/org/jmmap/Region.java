@@ -1,9 +1,12 @@
 package org.jmmap;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.internal.Backend;
@@ -43,6 +46,20 @@ final class Region {
     private static final Cleaner CLEANER = Cleaner.create();
     /** Ranges tombstoned but still waiting for their buffers to be collected. */
     private static final AtomicLong PENDING_TOMBSTONES = new AtomicLong();
+    /**
+     * Ranges mapped and not yet unmapped: open, tombstoned, or dropped without close and waiting for the collector.
+     * The last two hold address space and map entries that a garbage collection releases.
+     */
+    private static final AtomicLong MAPPED_RANGES = new AtomicLong();
+    /** {@code vm.max_map_count}: how many mappings the kernel allows a process (the JVM's own included). */
+    private static final long MAX_MAP_COUNT = maxMapCount();
+    /**
+     * The number of mapped ranges at which to ask for a garbage collection. Ranges dropped without close hold a
+     * map entry each until collected, and the JVM dies when it cannot map memory of its own (heap, metaspace,
+     * thread stacks), so jmmap collects well before the kernel's limit rather than only when mmap fails at it
+     * (which {@link #mmapRetrying} still handles).
+     */
+    private static volatile long collectAt = MAX_MAP_COUNT / 2;
 
     /** What a closed mapping points at: every bounds check fails against length -1. */
     static final Region CLOSED = new Region();
@@ -86,6 +103,11 @@ final class Region {
         this.base = base;
         this.mappedLength = mappedLength;
         this.release = new Release(base, mappedLength);
+        long mapped = MAPPED_RANGES.incrementAndGet();
+        if (mapped >= collectAt) {
+            collectAt = mapped + MAX_MAP_COUNT / 8; // if the ranges are all in use, ask again only after more
+            System.gc(); // the Cleaner then unmaps the unreachable ones
+        }
         try {
             if (length <= Integer.MAX_VALUE) {
                 this.single = window(0, (int) length);
@@ -103,6 +125,7 @@ final class Region {
         } catch (RuntimeException | Error e) {
             if (release.pins.get() == 0) {
                 NATIVE.munmap(base, mappedLength);
+                MAPPED_RANGES.decrementAndGet();
             }
             // otherwise the pinned roots unmap the range once collected
             throw e;
@@ -163,12 +186,13 @@ final class Region {
     }
 
     /**
-     * {@code mmap}, retried when it fails with ENOMEM while tombstones wait for the garbage collector: they hold
-     * address space and {@code vm.max_map_count} entries that a GC releases (NIO does the same for direct memory).
+     * {@code mmap}, retried when it fails with ENOMEM while ranges wait for the garbage collector (tombstones, and
+     * mappings dropped without close): they hold address space and {@code vm.max_map_count} entries that a GC
+     * releases (NIO does the same for direct memory).
      */
     static long mmapRetrying(long address, long length, int protection, int flags, int fd, long offset) {
         long result = NATIVE.mmap(address, length, protection, flags, fd, offset);
-        if (result != -Errors.ENOMEM || PENDING_TOMBSTONES.get() == 0) {
+        if (result != -Errors.ENOMEM || MAPPED_RANGES.get() == 0) {
             return result;
         }
         System.gc();
@@ -185,6 +209,16 @@ final class Region {
             Thread.currentThread().interrupt();
         }
         return result;
+    }
+
+    private static long maxMapCount() {
+        try {
+            // One buffered read: a sysctl file reads as empty from any offset but 0, so Files.readString (which
+            // starts with a one-byte read on a file whose size says 0) would see only its first digit.
+            return Long.parseLong(Files.readAllLines(Paths.get("/proc/sys/vm/max_map_count")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return 65530; // the kernel's default (DEFAULT_MAX_MAP_COUNT)
+        }
     }
 
     /** Number of tombstoned ranges still waiting for their buffers to be collected. */
@@ -214,6 +248,10 @@ final class Region {
                 // Nothing can reach the range any more. A failure here has no one to report to, and cannot
                 // happen for a range we mapped ourselves.
                 NATIVE.munmap(base, mappedLength);
+                long mapped = MAPPED_RANGES.decrementAndGet();
+                if (mapped + MAX_MAP_COUNT / 4 < collectAt) { // collected: back to the first threshold
+                    collectAt = Math.max(MAX_MAP_COUNT / 2, mapped + MAX_MAP_COUNT / 8);
+                }
                 if (tombstoned) {
                     PENDING_TOMBSTONES.decrementAndGet();
                 }

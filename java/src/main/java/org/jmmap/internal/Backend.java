@@ -97,4 +97,14 @@ public interface Backend {
 
     /** Copies the direct buffer's {@code [position, position + length)} into mapped memory; 0 or -EFAULT. */
     int copyFromBuffer(ByteBuffer source, int position, long destination, int length);
+
+    /**
+     * Sequentially consistent compare-and-set of the naturally aligned int at {@code address}: 1 if it was
+     * {@code expected} and is now {@code value}, 0 if not, -EFAULT if the page is no longer backed by its file
+     * (JNI backend only; under JNA such a fault kills the JVM, as HotSpot's own compare-and-set does).
+     */
+    int compareAndSetInt(long address, int expected, int value);
+
+    /** {@link #compareAndSetInt} for a long. */
+    int compareAndSetLong(long address, long expected, long value);
 }

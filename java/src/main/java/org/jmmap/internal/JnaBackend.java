@@ -5,6 +5,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -21,9 +23,18 @@ import java.util.Map;
  */
 final class JnaBackend implements Backend {
 
-    /** Bulk operations go through buffers of at most this many bytes. */
-    private static final int CHUNK = 1 << 30;
+    /**
+     * Searches copy this many candidate positions at a time into a Java array and scan it there. On a page no longer
+     * backed by its file, HotSpot resumes a faulting compiled access and raises its InternalError only later, so a
+     * byte-by-byte scan would take one SIGBUS per missing byte (about 3 us each: minutes per missing GiB); the
+     * copy gives up at the first fault of each chunk.
+     */
+    private static final int SEARCH_CHUNK = 64 * 1024;
+    /** The largest array the JVM can allocate, with a margin for its header. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final int COPY_BUFFER = 64 * 1024;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final Constants constants;
     private final Errno errno;
@@ -258,12 +269,13 @@ final class JnaBackend implements Backend {
             return -1;
         }
         long candidates = length - needle.length + 1;
-        long perChunk = Math.min(CHUNK, Integer.MAX_VALUE - needle.length + 1);
+        int perChunk = (int) Math.min(SEARCH_CHUNK, MAX_ARRAY - needle.length + 1L);
+        byte[] chunk = new byte[(int) Math.min(length, perChunk + needle.length - 1L)];
         for (long start = 0; start < candidates; start += perChunk) {
             int count = (int) Math.min(perChunk, candidates - start);
-            ByteBuffer chunk = newDirectBuffer(address + start, count + needle.length - 1);
+            copyToArray(address + start, chunk, 0, count + needle.length - 1);
             for (int i = 0; i < count; i++) {
-                if (chunk.get(i) == needle[0] && matches(chunk, i, needle)) {
+                if (chunk[i] == needle[0] && matches(chunk, i, needle)) {
                     return start + i;
                 }
             }
@@ -280,13 +292,14 @@ final class JnaBackend implements Backend {
             return -1;
         }
         long candidates = length - needle.length + 1;
-        long perChunk = Math.min(CHUNK, Integer.MAX_VALUE - needle.length + 1);
+        int perChunk = (int) Math.min(SEARCH_CHUNK, MAX_ARRAY - needle.length + 1L);
+        byte[] chunk = new byte[(int) Math.min(length, perChunk + needle.length - 1L)];
         for (long end = candidates; end > 0; end -= perChunk) {
             int count = (int) Math.min(perChunk, end);
             long start = end - count;
-            ByteBuffer chunk = newDirectBuffer(address + start, count + needle.length - 1);
+            copyToArray(address + start, chunk, 0, count + needle.length - 1);
             for (int i = count - 1; i >= 0; i--) {
-                if (chunk.get(i) == needle[0] && matches(chunk, i, needle)) {
+                if (chunk[i] == needle[0] && matches(chunk, i, needle)) {
                     return start + i;
                 }
             }
@@ -294,9 +307,9 @@ final class JnaBackend implements Backend {
         return -1;
     }
 
-    private static boolean matches(ByteBuffer chunk, int at, byte[] needle) {
+    private static boolean matches(byte[] chunk, int at, byte[] needle) {
         for (int j = 1; j < needle.length; j++) {
-            if (chunk.get(at + j) != needle[j]) {
+            if (chunk[at + j] != needle[j]) {
                 return false;
             }
         }
@@ -360,5 +373,18 @@ final class JnaBackend implements Backend {
             newDirectBuffer(destination, length).put(0, source, position, length);
         }
         return 0;
+    }
+
+    // Unguarded: JNA cannot catch the SIGBUS of a page no longer backed by its file, and neither can HotSpot's
+    // compare-and-set, so such a fault ends the process here.
+
+    @Override
+    public int compareAndSetInt(long address, int expected, int value) {
+        return INT.compareAndSet(newDirectBuffer(address, Integer.BYTES), 0, expected, value) ? 1 : 0;
+    }
+
+    @Override
+    public int compareAndSetLong(long address, long expected, long value) {
+        return LONG.compareAndSet(newDirectBuffer(address, Long.BYTES), 0, expected, value) ? 1 : 0;
     }
 }
