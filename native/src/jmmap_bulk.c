@@ -187,3 +187,39 @@ static int compare_and_set_64_unguarded(int64_t *address, int64_t expected, int6
 int jmmap_compare_and_set_64(void *address, int64_t expected, int64_t desired) {
     RUN_GUARDED(int, compare_and_set_64_unguarded(address, expected, desired));
 }
+
+static int get_and_add_32_unguarded(int32_t *address, int32_t delta, int32_t *previous) {
+    *previous = __atomic_fetch_add(address, delta, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int jmmap_get_and_add_32(void *address, int32_t delta, int32_t *previous) {
+    RUN_GUARDED(int, get_and_add_32_unguarded(address, delta, previous));
+}
+
+static int get_and_add_64_unguarded(int64_t *address, int64_t delta, int64_t *previous) {
+    *previous = __atomic_fetch_add(address, delta, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int jmmap_get_and_add_64(void *address, int64_t delta, int64_t *previous) {
+    RUN_GUARDED(int, get_and_add_64_unguarded(address, delta, previous));
+}
+
+static int get_and_set_32_unguarded(int32_t *address, int32_t value, int32_t *previous) {
+    *previous = __atomic_exchange_n(address, value, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int jmmap_get_and_set_32(void *address, int32_t value, int32_t *previous) {
+    RUN_GUARDED(int, get_and_set_32_unguarded(address, value, previous));
+}
+
+static int get_and_set_64_unguarded(int64_t *address, int64_t value, int64_t *previous) {
+    *previous = __atomic_exchange_n(address, value, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int jmmap_get_and_set_64(void *address, int64_t value, int64_t *previous) {
+    RUN_GUARDED(int, get_and_set_64_unguarded(address, value, previous));
+}

@@ -30,5 +30,11 @@ int jmmap_move(void *destination, const void *source, size_t length);
  * interpreter and C1 call, does not survive a SIGBUS.) */
 int jmmap_compare_and_set_32(void *address, int32_t expected, int32_t desired);
 int jmmap_compare_and_set_64(void *address, int64_t expected, int64_t desired);
+/* Sequentially consistent fetch-and-add and exchange of a naturally aligned value: 0 with the value before in
+ * *previous, or -EFAULT on a fault (*previous untouched). */
+int jmmap_get_and_add_32(void *address, int32_t delta, int32_t *previous);
+int jmmap_get_and_add_64(void *address, int64_t delta, int64_t *previous);
+int jmmap_get_and_set_32(void *address, int32_t value, int32_t *previous);
+int jmmap_get_and_set_64(void *address, int64_t value, int64_t *previous);
 
 #endif

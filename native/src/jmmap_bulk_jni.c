@@ -133,6 +133,55 @@ static jint compareAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong e
 }
 JMMAP_CHECK_SIGNATURE(compareAndSetLong0, compareAndSetLong0);
 
+/*
+ * Read-modify-write atomics return the previous value as a jlong. The int variants cannot collide with the fault
+ * marker, Long.MIN_VALUE; the long ones can, so they also record per thread whether the last call faulted, which
+ * Java asks (atomicFaulted0) only when it sees the marker.
+ */
+#define ATOMIC_FAULT INT64_MIN
+static _Thread_local int last_atomic_faulted;
+
+static jlong getAndAddInt0(JNIEnv *env, jclass clazz, jlong address, jint delta) {
+    (void)env;
+    (void)clazz;
+    int32_t previous;
+    return jmmap_get_and_add_32((void *)(intptr_t)address, delta, &previous) == 0 ? previous : ATOMIC_FAULT;
+}
+JMMAP_CHECK_SIGNATURE(getAndAddInt0, getAndAddInt0);
+
+static jlong getAndSetInt0(JNIEnv *env, jclass clazz, jlong address, jint value) {
+    (void)env;
+    (void)clazz;
+    int32_t previous;
+    return jmmap_get_and_set_32((void *)(intptr_t)address, value, &previous) == 0 ? previous : ATOMIC_FAULT;
+}
+JMMAP_CHECK_SIGNATURE(getAndSetInt0, getAndSetInt0);
+
+static jlong getAndAddLong0(JNIEnv *env, jclass clazz, jlong address, jlong delta) {
+    (void)env;
+    (void)clazz;
+    int64_t previous;
+    last_atomic_faulted = jmmap_get_and_add_64((void *)(intptr_t)address, delta, &previous) != 0;
+    return last_atomic_faulted ? ATOMIC_FAULT : previous;
+}
+JMMAP_CHECK_SIGNATURE(getAndAddLong0, getAndAddLong0);
+
+static jlong getAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong value) {
+    (void)env;
+    (void)clazz;
+    int64_t previous;
+    last_atomic_faulted = jmmap_get_and_set_64((void *)(intptr_t)address, value, &previous) != 0;
+    return last_atomic_faulted ? ATOMIC_FAULT : previous;
+}
+JMMAP_CHECK_SIGNATURE(getAndSetLong0, getAndSetLong0);
+
+static jboolean atomicFaulted0(JNIEnv *env, jclass clazz) {
+    (void)env;
+    (void)clazz;
+    return last_atomic_faulted ? JNI_TRUE : JNI_FALSE;
+}
+JMMAP_CHECK_SIGNATURE(atomicFaulted0, atomicFaulted0);
+
 int jmmap_bulk_onload(JNIEnv *env, jclass backend) {
     static const JNINativeMethod methods[] = {
         {"indexOf0", "(JJ[B)J", (void *)indexOf0},
@@ -145,6 +194,11 @@ int jmmap_bulk_onload(JNIEnv *env, jclass backend) {
         {"copyFromBuffer0", "(Ljava/nio/ByteBuffer;IJI)I", (void *)copyFromBuffer0},
         {"compareAndSetInt0", "(JII)I", (void *)compareAndSetInt0},
         {"compareAndSetLong0", "(JJJ)I", (void *)compareAndSetLong0},
+        {"getAndAddInt0", "(JI)J", (void *)getAndAddInt0},
+        {"getAndSetInt0", "(JI)J", (void *)getAndSetInt0},
+        {"getAndAddLong0", "(JJ)J", (void *)getAndAddLong0},
+        {"getAndSetLong0", "(JJ)J", (void *)getAndSetLong0},
+        {"atomicFaulted0", "()Z", (void *)atomicFaulted0},
     };
     if (jmmap_register(env, backend, methods, (int)JMMAP_ARRAY_LENGTH(methods)) != 0) {
         return -1;

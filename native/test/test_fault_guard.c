@@ -59,6 +59,21 @@ static void faults_become_efault(void) {
         CHECK_EQ(0, jmmap_compare_and_set_32(mapped, 0, 8));
         CHECK_EQ(1, jmmap_compare_and_set_64(mapped + 8, 0, 9));
         CHECK(*(int32_t *)mapped == 7 && *(int64_t *)(mapped + 8) == 9);
+        int32_t previous32 = 123;
+        int64_t previous64 = 456;
+        CHECK_EQ(-EFAULT, jmmap_get_and_add_32(mapped + 2 * page, 1, &previous32));
+        CHECK_EQ(-EFAULT, jmmap_get_and_set_32(mapped + 2 * page, 1, &previous32));
+        CHECK_EQ(-EFAULT, jmmap_get_and_add_64(mapped + 2 * page, 1, &previous64));
+        CHECK_EQ(-EFAULT, jmmap_get_and_set_64(mapped + 2 * page, 1, &previous64));
+        CHECK(previous32 == 123 && previous64 == 456); /* untouched on a fault */
+        CHECK_EQ(0, jmmap_get_and_add_32(mapped, 5, &previous32));
+        CHECK(previous32 == 7 && *(int32_t *)mapped == 12);
+        CHECK_EQ(0, jmmap_get_and_set_32(mapped, -1, &previous32));
+        CHECK(previous32 == 12 && *(int32_t *)mapped == -1);
+        CHECK_EQ(0, jmmap_get_and_add_64(mapped + 8, INT64_MAX, &previous64));
+        CHECK(previous64 == 9 && *(int64_t *)(mapped + 8) == INT64_MIN + 8); /* wraps like Java */
+        CHECK_EQ(0, jmmap_get_and_set_64(mapped + 8, 0, &previous64));
+        CHECK(previous64 == INT64_MIN + 8 && *(int64_t *)(mapped + 8) == 0);
     }
     CHECK(munmap(mapped, length) == 0);
 }

@@ -60,10 +60,11 @@ import org.jmmap.internal.Constants;
  *   <li>element access (the {@code get}/{@code put} methods of primitives, atomics, and {@code asByteBuffer} views)
  *       inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
  *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
- *       later in the same thread), and the faulting read returns an undefined value meanwhile. HotSpot's own
- *       compare-and-set does not survive such a fault, so on a file mapping {@code compareAndSet},
- *       {@code getAndAdd} and {@code getAndSet} run in C under the same guard as the bulk operations, and report
- *       a fault with the same {@code InternalError}.</li>
+ *       later in the same thread), and the faulting read returns an undefined value meanwhile;</li>
+ *   <li>the read-modify-write atomics ({@code compareAndSet}, {@code getAndAdd}, {@code getAndSet}) of a file
+ *       mapping run in C under the same guard as the bulk operations, because HotSpot's own compare-and-set does
+ *       not survive such a fault: they throw {@link UncheckedIOException} ({@code EFAULT}) at once, like the bulk
+ *       operations. (On anonymous memory, which cannot be truncated, they stay pure Java.)</li>
  * </ul>
  * With the JNA backend, bulk operations behave like element access ({@code InternalError}), and
  * {@code compareAndSet}, {@code getAndAdd} and {@code getAndSet} on a page past the end of the file end the
@@ -893,7 +894,7 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            return guardedCompareAndSetInt(r, offset, expected, value) == 1;
+            return guardedCompareAndSetInt(r, offset, expected, value, "compareAndSetInt") == 1;
         }
         return INT.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
@@ -904,11 +905,7 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            int current;
-            do {
-                current = (int) INT.getVolatile(buffer(r, offset), index(r, offset));
-            } while (guardedCompareAndSetInt(r, offset, current, current + delta) == 0);
-            return current;
+            return guardedIntUpdate(r, offset, delta, true, "getAndAddInt");
         }
         return (int) INT.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
@@ -919,11 +916,7 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            int current;
-            do {
-                current = (int) INT.getVolatile(buffer(r, offset), index(r, offset));
-            } while (guardedCompareAndSetInt(r, offset, current, value) == 0);
-            return current;
+            return guardedIntUpdate(r, offset, value, false, "getAndSetInt");
         }
         return (int) INT.getAndSet(buffer(r, offset), index(r, offset), value);
     }
@@ -964,7 +957,7 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            return guardedCompareAndSetLong(r, offset, expected, value) == 1;
+            return guardedCompareAndSetLong(r, offset, expected, value, "compareAndSetLong") == 1;
         }
         return LONG.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
     }
@@ -975,11 +968,7 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            long current;
-            do {
-                current = (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
-            } while (guardedCompareAndSetLong(r, offset, current, current + delta) == 0);
-            return current;
+            return guardedLongUpdate(r, offset, delta, true, "getAndAddLong");
         }
         return (long) LONG.getAndAdd(buffer(r, offset), index(r, offset), delta);
     }
@@ -990,45 +979,69 @@ public final class Mapping implements AutoCloseable {
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
         if (guardedAtomics) {
-            long current;
-            do {
-                current = (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
-            } while (guardedCompareAndSetLong(r, offset, current, value) == 0);
-            return current;
+            return guardedLongUpdate(r, offset, value, false, "getAndSetLong");
         }
         return (long) LONG.getAndSet(buffer(r, offset), index(r, offset), value);
     }
 
     /**
-     * Compare-and-set in C under the SIGBUS guard: HotSpot's own compare-and-set (which the interpreter and C1
-     * call) kills the JVM on a page the file no longer backs. After such a fault the access is replayed as a
-     * volatile read through the buffer, so that HotSpot raises its InternalError exactly as for any element
-     * access. Returns 1 (set), 0 (not set) or -1 (faulted).
+     * Compare-and-set in C under the SIGBUS guard: HotSpot's own compare-and-set kills the JVM on a page the file no
+     * longer backs (it is not covered by HotSpot's handling of faulting unsafe accesses). Returns 1 (set) or 0 (not
+     * set); a fault throws {@link UncheckedIOException} ({@code EFAULT}) for {@code call}.
      */
-    private static int guardedCompareAndSetInt(Region r, long offset, int expected, int value) {
+    private static int guardedCompareAndSetInt(Region r, long offset, int expected, int value, String call) {
         if (!BOUNDS_CHECKS) {
             checkIndex(r, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
         }
         int result = NATIVE.compareAndSetInt(r.address + offset, expected, value);
-        if (result < 0) {
-            INT.getVolatile(buffer(r, offset), index(r, offset));
-            result = -1;
-        }
         Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk(call, result, offset, Integer.BYTES);
+        }
         return result;
     }
 
+    /**
+     * Fetch-and-add ({@code add}) or exchange of an int in C under the SIGBUS guard, for the reason given at
+     * {@link #guardedCompareAndSetInt}; returns the value before.
+     */
+    private static int guardedIntUpdate(Region r, long offset, int operand, boolean add, String call) {
+        if (!BOUNDS_CHECKS) {
+            checkIndex(r, offset, Integer.BYTES);
+        }
+        long address = r.address + offset;
+        long previous = add ? NATIVE.getAndAddInt(address, operand) : NATIVE.getAndSetInt(address, operand);
+        Reference.reachabilityFence(r);
+        if (previous == Long.MIN_VALUE) {
+            throw Errors.bulk(call, -Errors.EFAULT, offset, Integer.BYTES);
+        }
+        return (int) previous;
+    }
+
+    /** {@link #guardedIntUpdate} for a long. */
+    private static long guardedLongUpdate(Region r, long offset, long operand, boolean add, String call) {
+        if (!BOUNDS_CHECKS) {
+            checkIndex(r, offset, Long.BYTES);
+        }
+        long address = r.address + offset;
+        long previous = add ? NATIVE.getAndAddLong(address, operand) : NATIVE.getAndSetLong(address, operand);
+        Reference.reachabilityFence(r);
+        if (previous == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
+            throw Errors.bulk(call, -Errors.EFAULT, offset, Long.BYTES);
+        }
+        return previous;
+    }
+
     /** {@link #guardedCompareAndSetInt} for a long. */
-    private static int guardedCompareAndSetLong(Region r, long offset, long expected, long value) {
+    private static int guardedCompareAndSetLong(Region r, long offset, long expected, long value, String call) {
         if (!BOUNDS_CHECKS) {
             checkIndex(r, offset, Long.BYTES);
         }
         int result = NATIVE.compareAndSetLong(r.address + offset, expected, value);
-        if (result < 0) {
-            LONG.getVolatile(buffer(r, offset), index(r, offset));
-            result = -1;
-        }
         Reference.reachabilityFence(r);
+        if (result < 0) {
+            throw Errors.bulk(call, result, offset, Long.BYTES);
+        }
         return result;
     }
 

@@ -693,4 +693,19 @@ class MappingAtomicsTest {
             }
         }
     }
+
+    /** Long.MIN_VALUE is an ordinary value for the long read-modify-write atomics of a file mapping. */
+    @Test
+    void longMinValueIsAnOrdinaryPreviousValue() throws IOException {
+        try (Mapping m = Mapping.map(file(4096), MapMode.READ_WRITE)) {
+            m.putLongVolatile(8, Long.MIN_VALUE);
+            assertEquals(Long.MIN_VALUE, m.getAndAddLong(8, 1));
+            assertEquals(Long.MIN_VALUE + 1, m.getAndSetLong(8, Long.MIN_VALUE));
+            assertEquals(Long.MIN_VALUE, m.getAndSetLong(8, 5));
+            assertEquals(5, m.getLongVolatile(8));
+            m.putIntVolatile(0, Integer.MIN_VALUE);
+            assertEquals(Integer.MIN_VALUE, m.getAndAddInt(0, -1));
+            assertEquals(Integer.MAX_VALUE, m.getAndSetInt(0, 0));
+        }
+    }
 }

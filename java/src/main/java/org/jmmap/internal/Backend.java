@@ -107,4 +107,26 @@ public interface Backend {
 
     /** {@link #compareAndSetInt} for a long. */
     int compareAndSetLong(long address, long expected, long value);
+
+    /**
+     * Sequentially consistent fetch-and-add of the naturally aligned int at {@code address}: the value before, or
+     * {@code Long.MIN_VALUE} if the page is no longer backed by its file (JNI backend only, as for
+     * {@link #compareAndSetInt}).
+     */
+    long getAndAddInt(long address, int delta);
+
+    /** Sequentially consistent exchange of the int at {@code address}; results as {@link #getAndAddInt}. */
+    long getAndSetInt(long address, int value);
+
+    /**
+     * Fetch-and-add of the long at {@code address}: the value before, or {@code Long.MIN_VALUE} on a fault, which
+     * {@link #atomicFaulted()} tells apart from a value that happened to be {@code Long.MIN_VALUE}.
+     */
+    long getAndAddLong(long address, long delta);
+
+    /** Exchange of the long at {@code address}; results as {@link #getAndAddLong}. */
+    long getAndSetLong(long address, long value);
+
+    /** Whether this thread's last {@link #getAndAddLong}/{@link #getAndSetLong} faulted. */
+    boolean atomicFaulted();
 }

@@ -387,4 +387,29 @@ final class JnaBackend implements Backend {
     public int compareAndSetLong(long address, long expected, long value) {
         return LONG.compareAndSet(newDirectBuffer(address, Long.BYTES), 0, expected, value) ? 1 : 0;
     }
+
+    @Override
+    public long getAndAddInt(long address, int delta) {
+        return (int) INT.getAndAdd(newDirectBuffer(address, Integer.BYTES), 0, delta);
+    }
+
+    @Override
+    public long getAndSetInt(long address, int value) {
+        return (int) INT.getAndSet(newDirectBuffer(address, Integer.BYTES), 0, value);
+    }
+
+    @Override
+    public long getAndAddLong(long address, long delta) {
+        return (long) LONG.getAndAdd(newDirectBuffer(address, Long.BYTES), 0, delta);
+    }
+
+    @Override
+    public long getAndSetLong(long address, long value) {
+        return (long) LONG.getAndSet(newDirectBuffer(address, Long.BYTES), 0, value);
+    }
+
+    @Override
+    public boolean atomicFaulted() {
+        return false; // nothing here survives a fault to report it
+    }
 }

@@ -73,6 +73,11 @@ final class JniBackend implements Backend {
     @Override public int compareAndSetLong(long address, long expected, long value) {
         return compareAndSetLong0(address, expected, value);
     }
+    @Override public long getAndAddInt(long address, int delta) { return getAndAddInt0(address, delta); }
+    @Override public long getAndSetInt(long address, int value) { return getAndSetInt0(address, value); }
+    @Override public long getAndAddLong(long address, long delta) { return getAndAddLong0(address, delta); }
+    @Override public long getAndSetLong(long address, long value) { return getAndSetLong0(address, value); }
+    @Override public boolean atomicFaulted() { return atomicFaulted0(); }
 
     // jmmap_info.c
     private static native String constants0();
@@ -108,4 +113,9 @@ final class JniBackend implements Backend {
     private static native int copyFromBuffer0(ByteBuffer source, int position, long destination, int length);
     private static native int compareAndSetInt0(long address, int expected, int value);
     private static native int compareAndSetLong0(long address, long expected, long value);
+    private static native long getAndAddInt0(long address, int delta);
+    private static native long getAndSetInt0(long address, int value);
+    private static native long getAndAddLong0(long address, long delta);
+    private static native long getAndSetLong0(long address, long value);
+    private static native boolean atomicFaulted0();
 }
