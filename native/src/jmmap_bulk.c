@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
+#include <ucontext.h>
 
 /* Non-NULL while this thread runs a guarded operation. Every guarded operation writes it before it can
  * fault, so the TLS block exists by the time the handler reads it (no lazy allocation in the handler). */
@@ -34,6 +35,10 @@ static void on_sigbus(int signal_number, siginfo_t *info, void *context) {
     sigjmp_buf *guard = armed_guard;
     if (guard != NULL) {
         armed_guard = NULL;
+        /* The guard saved no signal mask (saving it costs a system call on every guarded operation, some 110 ns
+         * here), so put back the mask of the interrupted code ourselves before jumping: without it SIGBUS, and
+         * whatever else the handler blocks, would stay blocked in this thread. */
+        pthread_sigmask(SIG_SETMASK, &((ucontext_t *)context)->uc_sigmask, NULL);
         siglongjmp(*guard, 1);
     }
     if (previous_action.sa_flags & SA_SIGINFO) {
@@ -122,7 +127,7 @@ static int64_t last_index_of_unguarded(const unsigned char *haystack, size_t hay
 #define RUN_GUARDED(type, call)                                                                     \
     do {                                                                                            \
         sigjmp_buf guard;                                                                           \
-        if (sigsetjmp(guard, 1) != 0) {                                                             \
+        if (sigsetjmp(guard, 0) != 0) {                                                             \
             return -EFAULT;                                                                         \
         }                                                                                           \
         armed_guard = &guard;                                                                       \

@@ -33,6 +33,24 @@ static unsigned char *truncated_mapping(size_t pages) {
     return mapped;
 }
 
+/* After a fault the thread's signal mask is what it was before: SIGBUS in particular is not left blocked (a second
+ * fault would then kill the process) and nothing the handler blocks stays blocked. */
+static void fault_restores_signal_mask(void) {
+    sigset_t before, after;
+    sigemptyset(&before);
+    sigaddset(&before, SIGUSR2); /* something blocked on purpose, to see it survive */
+    CHECK(pthread_sigmask(SIG_SETMASK, &before, NULL) == 0);
+    unsigned char *mapped = truncated_mapping(2);
+    CHECK_EQ(-EFAULT, jmmap_fill(mapped + page, 8, 0));
+    CHECK(pthread_sigmask(SIG_SETMASK, NULL, &after) == 0);
+    CHECK(!sigismember(&after, SIGBUS));
+    CHECK(sigismember(&after, SIGUSR2));
+    CHECK(!sigismember(&after, SIGUSR1));
+    CHECK(munmap(mapped, 2 * (size_t)page) == 0);
+    sigemptyset(&before);
+    CHECK(pthread_sigmask(SIG_SETMASK, &before, NULL) == 0);
+}
+
 static void faults_become_efault(void) {
     unsigned char *mapped = truncated_mapping(3);
     size_t length = 3 * (size_t)page;
@@ -149,6 +167,7 @@ int main(void) {
     page = sysconf(_SC_PAGESIZE);
     CHECK_EQ(0, jmmap_fault_guard_install());
     CHECK_EQ(0, jmmap_fault_guard_install()); /* idempotent */
+    fault_restores_signal_mask();
     faults_become_efault();
     threads_fault_independently();
     unguarded_fault_reaches_previous_handler();
