@@ -57,8 +57,8 @@ import org.jmmap.internal.Constants;
  *   <li>bulk operations ({@code getBytes}, {@code putBytes}, {@code copy}, {@code fill}, {@code indexOf},
  *       {@code lastIndexOf}) throw {@link UncheckedIOException} at once, whose cause is an {@link ErrnoException}
  *       with errno {@code EFAULT}; bytes before the faulting page may have been transferred;</li>
- *   <li>element access (the {@code get}/{@code put} methods of primitives, atomics, and {@code asByteBuffer} views)
- *       inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
+ *   <li>element access (the {@code get}/{@code put} methods of primitives, the volatile and acquire/release ones,
+ *       and {@code asByteBuffer} views) inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
  *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
  *       later in the same thread), and the faulting read returns an undefined value meanwhile;</li>
  *   <li>the read-modify-write atomics ({@code compareAndSet}, {@code getAndAdd}, {@code getAndSet}) of a file
@@ -338,20 +338,8 @@ public final class Mapping implements AutoCloseable {
         if ((fd != -Errors.EMFILE && fd != -Errors.ENFILE) || Descriptor.OPEN.get() == 0) {
             return fd;
         }
-        System.gc();
-        boolean interrupted = false;
-        for (long sleep = 1; sleep <= 256 && (fd == -Errors.EMFILE || fd == -Errors.ENFILE); sleep <<= 1) {
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            fd = NATIVE.open(name, flags, mode);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return fd;
+        return (int) Region.retryAfterCollection(() -> NATIVE.open(name, flags, mode),
+                failed -> failed == -Errors.EMFILE || failed == -Errors.ENFILE);
     }
 
     /** The path in the encoding the JDK uses for file names. */

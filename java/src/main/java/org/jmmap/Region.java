@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
@@ -195,15 +197,25 @@ final class Region {
         if (result != -Errors.ENOMEM || MAPPED_RANGES.get() == 0) {
             return result;
         }
+        return retryAfterCollection(() -> NATIVE.mmap(address, length, protection, flags, fd, offset),
+                failed -> failed == -Errors.ENOMEM);
+    }
+
+    /**
+     * Asks the garbage collector to release unreachable mappings (their Cleaners unmap ranges and close
+     * descriptors), then retries {@code call} while its result still {@code fails}, for about half a second.
+     */
+    static long retryAfterCollection(LongSupplier call, LongPredicate fails) {
         System.gc();
+        long result = call.getAsLong();
         boolean interrupted = false;
-        for (long sleep = 1; sleep <= 256 && result == -Errors.ENOMEM; sleep <<= 1) {
+        for (long sleep = 1; sleep <= 256 && fails.test(result); sleep <<= 1) {
             try {
                 Thread.sleep(sleep);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
-            result = NATIVE.mmap(address, length, protection, flags, fd, offset);
+            result = call.getAsLong();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

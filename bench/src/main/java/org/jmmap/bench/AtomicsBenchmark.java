@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Uncontended read-modify-write atomics on one long. On file mappings jmmap runs them in C under its SIGBUS guard
  * (HotSpot's own compare-and-set does not survive a file truncated underneath); on anonymous memory it uses a
- * VarHandle like the baseline, a VarHandle over a MappedByteBuffer. Time per operation.
+ * VarHandle like the baseline, a VarHandle over a MappedByteBuffer. Time per operation; each method is compared
+ * with the baseline of its operation ({@code getAndAdd_}, {@code compareAndSet_}, {@code getVolatile_}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,41 +61,43 @@ public class AtomicsBenchmark {
 
     @Benchmark
     @Baseline
-    public long mappedByteBufferGetAndAdd() {
+    public long getAndAdd_mappedByteBuffer() {
         return (long) LONG.getAndAdd(buffer, 64, 1L);
     }
 
     @Benchmark
-    public long mappingFileGetAndAdd() {
+    public long getAndAdd_mappingFile() {
         return fileMapping.getAndAddLong(64, 1);
     }
 
     @Benchmark
-    public long mappingAnonymousGetAndAdd() {
+    public long getAndAdd_mappingAnonymous() {
         return anonymous.getAndAddLong(64, 1);
     }
 
     @Benchmark
-    public boolean mappedByteBufferCompareAndSet() {
+    @Baseline
+    public boolean compareAndSet_mappedByteBuffer() {
         boolean set = LONG.compareAndSet(buffer, 128, expected, expected + 1);
         expected++;
         return set;
     }
 
     @Benchmark
-    public boolean mappingFileCompareAndSet() {
+    public boolean compareAndSet_mappingFile() {
         boolean set = fileMapping.compareAndSetLong(128, expected, expected + 1);
         expected++;
         return set;
     }
 
     @Benchmark
-    public long mappingFileGetLongVolatile() {
+    public long getVolatile_mappingFile() {
         return fileMapping.getLongVolatile(64);
     }
 
     @Benchmark
-    public long mappedByteBufferGetVolatile() {
+    @Baseline
+    public long getVolatile_mappedByteBuffer() {
         return (long) LONG.getVolatile(buffer, 64);
     }
 }

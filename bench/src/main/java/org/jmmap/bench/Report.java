@@ -45,15 +45,16 @@ public final class Report {
         for (JsonNode result : results) {
             String benchmark = result.get("benchmark").asText();
             int dot = benchmark.lastIndexOf('.');
-            String key = benchmark.substring(0, dot) + " " + params(result);
-            groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(benchmark.substring(dot + 1), result);
+            String method = benchmark.substring(dot + 1);
+            String key = benchmark.substring(0, dot) + " " + group(method) + " " + params(result);
+            groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(method, result);
         }
         StringBuilder out = new StringBuilder();
         out.append("| benchmark | params | score | unit | vs baseline | speed |\n");
         out.append("|---|---|---:|---|---:|---:|\n");
         for (Map.Entry<String, Map<String, JsonNode>> group : groups.entrySet()) {
             String className = group.getKey().substring(0, group.getKey().indexOf(' '));
-            String baseline = baselineOf(className, group.getValue().keySet());
+            String baseline = baselineOf(className, group.getValue().keySet().iterator().next());
             JsonNode base = baseline == null ? null : group.getValue().get(baseline);
             List<String> methods = new ArrayList<>(group.getValue().keySet());
             if (baseline != null) { // the baseline first
@@ -104,11 +105,18 @@ public final class Report {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    private static String baselineOf(String className, Iterable<String> methods) {
+    /** The comparison group of a benchmark method: its name up to {@code _}, or "" (see {@link Baseline}). */
+    private static String group(String method) {
+        int underscore = method.indexOf('_');
+        return underscore < 0 ? "" : method.substring(0, underscore);
+    }
+
+    /** The {@link Baseline} method of the group {@code member} belongs to, or null. */
+    private static String baselineOf(String className, String member) {
         try {
             Class<?> type = Class.forName(className);
             for (Method method : type.getMethods()) {
-                if (method.isAnnotationPresent(Baseline.class)) {
+                if (method.isAnnotationPresent(Baseline.class) && group(method.getName()).equals(group(member))) {
                     return method.getName();
                 }
             }
