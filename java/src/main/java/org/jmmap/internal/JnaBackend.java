@@ -90,7 +90,6 @@ final class JnaBackend implements Backend {
     }
 
     private static final int EINTR = 4;
-    private static final int EFAULT = 14;
     private static final long MAP_FAILED = -1L;
 
     @Override public String name() { return "jna"; }
@@ -172,7 +171,8 @@ final class JnaBackend implements Backend {
     public long mmap(long address, long length, int protection, int flags, int fd, long offset) {
         try {
             long mapped = LibC.mmap(address, length, protection, flags, fd, offset);
-            return mapped == MAP_FAILED ? -EFAULT : mapped;
+            // JNA throws LastErrorException when errno is set; MAP_FAILED without one would be a libc bug.
+            return mapped == MAP_FAILED ? -errno.number("EINVAL").getAsInt() : mapped;
         } catch (LastErrorException e) {
             return -e.getErrorCode();
         }
