@@ -1,0 +1,122 @@
+/*
+ * Native reference points for jmmap's benchmarks (class org.jmmap.bench.NativeReference):
+ *  - sumLongs: the sum of every long of a mapped range in a plain C loop, called once through JNI: the memory
+ *    bandwidth any Java access path is measured against;
+ *  - madviseLoop, msyncLoop, mincoreLoop: the same system call N times in C: its cost without any Java-to-native
+ *    transition, so that JNI, JNA and FFM overheads can be read off as differences;
+ *  - evict: write back and drop a file from the page cache (fdatasync + posix_fadvise(POSIX_FADV_DONTNEED)).
+ * Every function returns >= 0 or -errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jni.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static jlong sum_longs(JNIEnv *env, jclass type, jlong address, jlong length) {
+    (void) env;
+    (void) type;
+    const int64_t *p = (const int64_t *) (uintptr_t) address;
+    size_t count = (size_t) length / sizeof(int64_t);
+    int64_t sum = 0;
+    for (size_t i = 0; i < count; i++) {
+        sum += p[i];
+    }
+    return (jlong) sum;
+}
+
+static jint madvise_loop(JNIEnv *env, jclass type, jlong address, jlong length, jint advice, jint count) {
+    (void) env;
+    (void) type;
+    for (jint i = 0; i < count; i++) {
+        if (madvise((void *) (uintptr_t) address, (size_t) length, advice) != 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+static jint msync_loop(JNIEnv *env, jclass type, jlong address, jlong length, jint flags, jint count) {
+    (void) env;
+    (void) type;
+    for (jint i = 0; i < count; i++) {
+        if (msync((void *) (uintptr_t) address, (size_t) length, flags) != 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+static jint mincore_loop(JNIEnv *env, jclass type, jlong address, jlong length, jint count) {
+    (void) env;
+    (void) type;
+    unsigned char vector[64];
+    if ((size_t) length > sizeof(vector) * 4096) {
+        return -EINVAL;
+    }
+    jint resident = 0;
+    for (jint i = 0; i < count; i++) {
+        if (mincore((void *) (uintptr_t) address, (size_t) length, vector) != 0) {
+            return -errno;
+        }
+        resident += vector[0] & 1;
+    }
+    return resident;
+}
+
+static jint evict(JNIEnv *env, jclass type, jbyteArray path) {
+    (void) type;
+    jsize length = (*env)->GetArrayLength(env, path);
+    char *name = malloc((size_t) length + 1);
+    if (name == NULL) {
+        return -ENOMEM;
+    }
+    (*env)->GetByteArrayRegion(env, path, 0, length, (jbyte *) name);
+    name[length] = '\0';
+    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    free(name);
+    if (fd < 0) {
+        return -errno;
+    }
+    int result = 0;
+    if (fdatasync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0) {
+        result = -errno;
+    }
+    close(fd); /* not retried on EINTR: the descriptor is gone either way on Linux */
+    return result;
+}
+
+static jint page_size(JNIEnv *env, jclass type) {
+    (void) env;
+    (void) type;
+    return (jint) sysconf(_SC_PAGESIZE);
+}
+
+static const JNINativeMethod METHODS[] = {
+    {"sumLongs0", "(JJ)J", (void *) sum_longs},
+    {"madviseLoop0", "(JJII)I", (void *) madvise_loop},
+    {"msyncLoop0", "(JJII)I", (void *) msync_loop},
+    {"mincoreLoop0", "(JJI)I", (void *) mincore_loop},
+    {"evict0", "([B)I", (void *) evict},
+    {"pageSize0", "()I", (void *) page_size},
+};
+
+JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
+    (void) reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) {
+        return JNI_ERR;
+    }
+    jclass type = (*env)->FindClass(env, "org/jmmap/bench/NativeReference");
+    if (type == NULL) {
+        return JNI_ERR;
+    }
+    if ((*env)->RegisterNatives(env, type, METHODS, sizeof(METHODS) / sizeof(METHODS[0])) != 0) {
+        return JNI_ERR;
+    }
+    return JNI_VERSION_1_8;
+}
