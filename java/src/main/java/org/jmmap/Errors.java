@@ -55,15 +55,25 @@ final class Errors {
      * file, permission), with the {@link ErrnoException} as its cause; an {@link ErrnoException} otherwise.
      */
     static IOException file(String call, long result, Path file, String detail) {
-        ErrnoException cause = errno(call, result, detail);
+        return named(call, result, file.toString(), detail);
+    }
+
+    /** As {@link #file}, for anything else with a name, such as a shared memory object. */
+    static IOException named(String call, long result, String name, String detail) {
+        return named(call, result, name, detail, null);
+    }
+
+    /** As {@link #named(String, long, String, String)}, with a hint for the message. */
+    static IOException named(String call, long result, String name, String detail, String hint) {
+        ErrnoException cause = errno(call, result, detail, hint);
         int errno = (int) -result;
         FileSystemException mapped;
         if (errno == ENOENT) {
-            mapped = new NoSuchFileException(file.toString(), null, cause.getMessage());
+            mapped = new NoSuchFileException(name, null, cause.getMessage());
         } else if (errno == EEXIST) {
-            mapped = new FileAlreadyExistsException(file.toString(), null, cause.getMessage());
+            mapped = new FileAlreadyExistsException(name, null, cause.getMessage());
         } else if (errno == EACCES || errno == EPERM) {
-            mapped = new AccessDeniedException(file.toString(), null, cause.getMessage());
+            mapped = new AccessDeniedException(name, null, cause.getMessage());
         } else {
             return cause;
         }
