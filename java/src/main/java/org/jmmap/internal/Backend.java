@@ -154,4 +154,14 @@ public interface Backend {
      * {@code F_UNLCK} when nothing conflicts). A lock held by another open file description is {@code -EAGAIN}.
      */
     int fcntlLock(int fd, int command, int type, long start, long length, long[] found);
+
+    /**
+     * A blocking lock call that gives up after {@code nanos}: {@code flock(fd, type)} when {@code command} is -1
+     * ({@code type} being {@code LOCK_SH} or {@code LOCK_EX}, without {@code LOCK_NB}), else
+     * {@code fcntlLock(fd, command, type, start, length, null)} with {@code command} {@code F_OFD_SETLKW}. Returns 0
+     * when the lock was granted, {@code -EINTR} when the time was up first (or another signal arrived),
+     * {@code -ENOSYS} when this backend cannot bound a blocking call (the JNA one never can; callers then retry the
+     * non-blocking call instead), {@code -errno} otherwise.
+     */
+    int lockSlice(int fd, int command, int type, long start, long length, long nanos);
 }

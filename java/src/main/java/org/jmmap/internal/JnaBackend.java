@@ -518,4 +518,10 @@ final class JnaBackend implements Backend {
         }
         return 0;
     }
+
+    @Override
+    public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
+        // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
+        return -errno.number("ENOSYS").getAsInt();
+    }
 }

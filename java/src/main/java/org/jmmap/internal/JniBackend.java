@@ -85,6 +85,9 @@ final class JniBackend implements Backend {
     @Override public int fcntlLock(int fd, int command, int type, long start, long length, long[] found) {
         return fcntlLock0(fd, command, type, start, length, found);
     }
+    @Override public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
+        return lockSlice0(fd, command, type, start, length, nanos);
+    }
 
     // jmmap_info.c
     private static native String constants0();
@@ -134,4 +137,5 @@ final class JniBackend implements Backend {
     // jmmap_lock.c
     private static native int flock0(int fd, int operation);
     private static native int fcntlLock0(int fd, int command, int type, long start, long length, long[] found);
+    private static native int lockSlice0(int fd, int command, int type, long start, long length, long nanos);
 }

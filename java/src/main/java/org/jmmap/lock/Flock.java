@@ -76,7 +76,12 @@ public final class Flock implements AutoCloseable {
         Objects.requireNonNull(mode, "mode");
         int fd = LockFile.open(file, LockFile.O_RDONLY, true);
         try {
-            LockFile.await(() -> tryLock(file, mode, fd), timeoutNanos, "flock", detail(file, mode));
+            int operation = mode == LockMode.SHARED ? LOCK_SH : LOCK_EX;
+            LockFile.await(() -> tryLock(file, mode, fd),
+                    nanos -> LockFile.NATIVE.lockSlice(fd, -1, operation, 0, 0, nanos),
+                    result -> Errors.file("flock", result, file, "file=" + file + ", "
+                            + (mode == LockMode.SHARED ? "LOCK_SH" : "LOCK_EX")),
+                    timeoutNanos, "flock", detail(file, mode));
         } catch (IOException | RuntimeException | Error e) {
             LockFile.NATIVE.close(fd);
             throw e;

@@ -34,6 +34,12 @@ final class LockFile {
     private static final int EISDIR = errno("EISDIR");
     private static final int ETIMEDOUT = errno("ETIMEDOUT");
 
+    private static final int EINTR = errno("EINTR");
+    private static final int ENOSYS = errno("ENOSYS");
+
+    /** The longest wait in the kernel before the interrupt status and the deadline are checked again. */
+    static final long SLICE_NANOS = 20_000_000;
+    /** Without waits in the kernel (JNA backend): the first and the longest pause between attempts. */
     static final long FIRST_PAUSE_NANOS = 50_000;
     static final long MAX_PAUSE_NANOS = 10_000_000;
 
@@ -46,10 +52,22 @@ final class LockFile {
         return NATIVE.errno().number(name).orElseThrow(() -> new IllegalStateException("no errno " + name));
     }
 
-    /** One attempt to take a lock: true if taken, false if held elsewhere; an exception for anything else. */
+    /** One attempt to take a lock without waiting: true if taken, false if held elsewhere; throws for errors. */
     @FunctionalInterface
     interface Attempt {
         boolean tryOnce() throws IOException;
+    }
+
+    /** A wait in the kernel for at most {@code nanos}: {@link Backend#lockSlice}'s result. */
+    @FunctionalInterface
+    interface Slice {
+        int waitAtMost(long nanos);
+    }
+
+    /** What a failed call ({@code -errno}) becomes. */
+    @FunctionalInterface
+    interface Failure {
+        IOException of(int result);
     }
 
     /**
@@ -96,31 +114,52 @@ final class LockFile {
     }
 
     /**
-     * Retries {@code attempt} until it succeeds, pausing between attempts (see the package documentation).
+     * Takes a lock, waiting at most {@code timeoutNanos} (see the package documentation): one {@code attempt}
+     * without waiting, then waits in the kernel in {@code slice}s of at most {@link #SLICE_NANOS}, checking the
+     * interrupt status and the deadline between them. Where the backend cannot bound a wait in the kernel, it
+     * retries {@code attempt} instead, pausing from {@link #FIRST_PAUSE_NANOS} up to {@link #MAX_PAUSE_NANOS}.
      *
      * @param timeoutNanos how long to wait at most, or -1 for no limit
      * @param call         the call and detail for the timeout exception's message
      * @throws FileLockInterruptionException if the thread is interrupted while waiting (its status stays set)
      * @throws ErrnoException                {@code ETIMEDOUT} on expiry, with a {@link TimeoutException} cause
      */
-    static void await(Attempt attempt, long timeoutNanos, String call, String detail) throws IOException {
+    static void await(Attempt attempt, Slice slice, Failure failure, long timeoutNanos, String call, String detail)
+            throws IOException {
+        if (attempt.tryOnce()) {
+            return;
+        }
         long start = System.nanoTime();
         long pause = FIRST_PAUSE_NANOS;
-        while (!attempt.tryOnce()) {
+        boolean kernelWaits = true;
+        while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new FileLockInterruptionException();
             }
-            long waited = System.nanoTime() - start;
-            if (timeoutNanos >= 0 && waited >= timeoutNanos) {
+            long remaining = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
+            if (remaining <= 0) {
                 Duration timeout = Duration.ofNanos(timeoutNanos);
                 ErrnoException expired = Errors.errno(call, -ETIMEDOUT, detail, "the lock was still held elsewhere "
                         + "after timeout=" + timeout);
                 expired.initCause(new TimeoutException("lock not granted within " + timeout));
                 throw expired;
             }
-            long sleep = timeoutNanos >= 0 ? Math.min(pause, timeoutNanos - waited) : pause;
-            LockSupport.parkNanos(sleep);
-            pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
+            if (kernelWaits) {
+                int result = slice.waitAtMost(Math.min(SLICE_NANOS, remaining));
+                if (result == 0) {
+                    return;
+                } else if (result == -ENOSYS) {
+                    kernelWaits = false;
+                } else if (result != -EINTR) {
+                    throw failure.of(result);
+                }
+            } else {
+                LockSupport.parkNanos(Math.min(pause, remaining));
+                pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
+                if (attempt.tryOnce()) {
+                    return;
+                }
+            }
         }
     }
 

@@ -10,10 +10,13 @@
  *
  * <h2>Waiting</h2>
  * {@code acquire} waits until the lock is granted; the forms with a {@link java.time.Duration} give up after it.
- * A waiting acquire retries the non-blocking call ({@code LOCK_NB}, {@code F_OFD_SETLK}), pausing between attempts
- * for 50 µs at first, doubling up to 10 ms, so it sees a released lock within about 10 ms and never holds a thread
- * inside the kernel where an interrupt cannot reach it. (Waiters blocked in the kernel, such as {@code flock(1)}
- * without {@code -n}, are woken at once instead, so under contention they tend to get the lock first.)
+ * After one attempt that does not wait ({@code LOCK_NB}, {@code F_OFD_SETLK}), a waiting acquire blocks in the
+ * kernel ({@code flock}, {@code F_OFD_SETLKW}), so it is woken as soon as the lock is released, but in slices of at
+ * most 20 ms: a per-thread timer signal ends each slice, and between slices the thread checks its interrupt status
+ * and its deadline. The signal is a real-time signal between {@code SIGRTMIN + 2} and {@code SIGRTMAX - 6} that
+ * had no handler when libjmmap.so loaded; it gets a handler that does nothing. (With the JNA backend, or if no such
+ * signal is free, a waiting acquire retries the non-blocking call instead, pausing 50 µs at first, doubling up to
+ * 10 ms between attempts.)
  * <ul>
  *   <li>On expiry, the timed forms throw an {@link org.jmmap.ErrnoException} whose {@code errnoName()} is
  *       {@code "ETIMEDOUT"} (the POSIX convention of timed locks, as {@code pthread_mutex_timedlock}) and whose

@@ -419,4 +419,40 @@ class BackendErrnoTest {
             backend.close(readOnly);
         }
     }
+
+    /**
+     * lockSlice blocks in flock or F_OFD_SETLKW for at most the time given: EINTR while another open file description
+     * holds the lock, 0 once it is free; EBADF for a closed descriptor. The JNA backend cannot bound a blocking call
+     * and says so with ENOSYS.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void lockSlice(Backend backend) throws IOException {
+        Path file = Files.write(dir.resolve("file"), new byte[1]);
+        int first = openExisting(backend, file, "O_RDWR");
+        int second = openExisting(backend, file, "O_RDWR");
+        int exclusive = c(backend, "LOCK_EX");
+        int setWait = c(backend, "F_OFD_SETLKW");
+        int write = c(backend, "F_WRLCK");
+        long millisecond = 1_000_000;
+        try {
+            assertEquals(0, backend.flock(first, exclusive | c(backend, "LOCK_NB")));
+            assertEquals(0, backend.fcntlLock(first, c(backend, "F_OFD_SETLK"), write, 0, 10, null));
+            int held = backend.lockSlice(second, -1, exclusive, 0, 0, millisecond);
+            if (backend.name().equals("jna")) {
+                assertEquals("ENOSYS", errno(backend, held));
+                return;
+            }
+            assertEquals("EINTR", errno(backend, held));
+            assertEquals("EINTR", errno(backend, backend.lockSlice(second, setWait, write, 9, 1, millisecond)));
+            assertEquals(0, backend.lockSlice(second, setWait, write, 10, 1, millisecond));
+            assertEquals(0, backend.flock(first, c(backend, "LOCK_UN")));
+            assertEquals(0, backend.lockSlice(second, -1, exclusive, 0, 0, 0));
+        } finally {
+            backend.close(first);
+            backend.close(second);
+        }
+        assertEquals("EBADF", errno(backend, backend.lockSlice(first, -1, exclusive, 0, 0, millisecond)));
+        assertEquals("EBADF", errno(backend, backend.lockSlice(first, setWait, write, 0, 1, millisecond)));
+    }
 }
