@@ -210,6 +210,8 @@ public final class SharedMemory {
      * {@code size} (never shrunk); of a longer one, the first {@code size} bytes are mapped. Safe against other
      * processes doing the same at the same moment: exactly one creates it, all map it, and none sees it shorter
      * than it asked for; if it is unlinked between the attempt to create and the attempt to open, both are retried.
+     * (The size is checked and grown under {@code flock(LOCK_EX)} on the segment, held only for those two calls; a
+     * process that holds a {@code flock} on {@code /dev/shm/NAME} itself delays this call until it lets go.)
      *
      * @throws IllegalArgumentException            if the name is not valid or {@code size <= 0}
      * @throws java.nio.file.AccessDeniedException if the segment exists with permissions that do not allow reading

@@ -33,7 +33,6 @@ final class LockFile {
     static final int EAGAIN = errno("EAGAIN");
     private static final int EISDIR = errno("EISDIR");
     private static final int ETIMEDOUT = errno("ETIMEDOUT");
-
     private static final int EINTR = errno("EINTR");
     private static final int ENOSYS = errno("ENOSYS");
 
