@@ -9,6 +9,8 @@ static const family_onload families[] = {
     jmmap_info_onload,
     jmmap_file_onload,
     jmmap_mman_onload,
+    jmmap_shm_onload,
+    jmmap_lock_onload,
     jmmap_bulk_onload,
 };
 
@@ -28,9 +30,10 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
     }
     for (size_t i = 0; i < JMMAP_ARRAY_LENGTH(families); i++) {
         if (families[i](env, backend) != 0) {
-            /* Natives registered so far are unusable without the rest; the bulk family, the only one with
-             * state, comes last, so nothing needs unwinding beyond dropping the registrations. */
+            /* Natives registered so far are unusable without the rest. Of the families with state, the bulk
+             * one comes last and the lock one puts its signal handler back (a no-op if it installed none). */
             (*env)->UnregisterNatives(env, backend);
+            jmmap_lock_onunload();
             (*env)->DeleteLocalRef(env, backend);
             return JNI_ERR;
         }
@@ -43,4 +46,5 @@ JNIEXPORT void JNI_OnUnload(JavaVM *vm, void *reserved) {
     (void)vm;
     (void)reserved;
     jmmap_bulk_onunload();
+    jmmap_lock_onunload();
 }
