@@ -9,6 +9,7 @@ static const family_onload families[] = {
     jmmap_info_onload,
     jmmap_file_onload,
     jmmap_mman_onload,
+    jmmap_futex_onload,
     jmmap_bulk_onload,
 };
 

@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 typedef struct {
@@ -68,6 +70,7 @@ static const named_value constants[] = {
     C(POSIX_FADV_DONTNEED) C(POSIX_FADV_NOREUSE)
     C(FALLOC_FL_KEEP_SIZE) C(FALLOC_FL_PUNCH_HOLE)
     C(LOCK_SH) C(LOCK_EX) C(LOCK_NB) C(LOCK_UN)
+    C(SYS_futex) C(FUTEX_WAIT) C(FUTEX_WAKE)
 };
 
 #define E(name) {#name, name},

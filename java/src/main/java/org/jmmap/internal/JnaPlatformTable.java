@@ -66,6 +66,7 @@ final class JnaPlatformTable {
             c("POSIX_FADV_WILLNEED", 3), c("POSIX_FADV_DONTNEED", 4), c("POSIX_FADV_NOREUSE", 5),
             c("FALLOC_FL_KEEP_SIZE", 1), c("FALLOC_FL_PUNCH_HOLE", 2), c("LOCK_SH", 1),
             c("LOCK_EX", 2), c("LOCK_NB", 4), c("LOCK_UN", 8),
+            c("SYS_futex", 202), c("FUTEX_WAIT", 0), c("FUTEX_WAKE", 1),
     };
 
     private static final Object[][] LINUX_ERRNO = {

@@ -78,6 +78,10 @@ final class JniBackend implements Backend {
     @Override public long getAndAddLong(long address, long delta) { return getAndAddLong0(address, delta); }
     @Override public long getAndSetLong(long address, long value) { return getAndSetLong0(address, value); }
     @Override public boolean atomicFaulted() { return atomicFaulted0(); }
+    @Override public int futexWait(long address, int expected, long timeoutNanos) {
+        return futexWait0(address, expected, timeoutNanos);
+    }
+    @Override public int futexWake(long address, int count) { return futexWake0(address, count); }
 
     // jmmap_info.c
     private static native String constants0();
@@ -118,4 +122,8 @@ final class JniBackend implements Backend {
     private static native long getAndAddLong0(long address, long delta);
     private static native long getAndSetLong0(long address, long value);
     private static native boolean atomicFaulted0();
+
+    // jmmap_futex.c
+    private static native int futexWait0(long address, int expected, long timeoutNanos);
+    private static native int futexWake0(long address, int count);
 }
