@@ -38,7 +38,7 @@ import org.jmmap.Mapping;
  * <h2>Layout and protocol</h2>
  * <pre>
  * offset 0   int   state: 0 = unlocked; otherwise the owner's pid, plus bit 31 when threads may be sleeping
- * offset 4   int   the owner's pid namespace (inode of /proc/&lt;pid&gt;/ns/pid)
+ * offset 4   int   the owner's pid namespace (inode of /proc/&lt;pid&gt;/ns/pid); left as it is by unlock
  * offset 8   long  the owner's identity: (start time in clock ticks since boot &lt;&lt; 22) | pid; 0 when unlocked
  * offset 16  long  the owning thread's {@link Thread#getId() id}; 0 when unlocked
  * offset 24  8 bytes reserved (zero)
