@@ -133,16 +133,17 @@ public final class SharedMutex {
      * @throws IllegalStateException if the current thread already holds it, or the mapping is closed
      */
     public boolean tryLock() {
-        if (words.compareAndSetInt(STATE, 0, Owners.PID)) {
-            acquired(false);
-            return true;
+        while (true) {
+            if (words.compareAndSetInt(STATE, 0, Owners.PID)) {
+                acquired(false);
+                return true;
+            }
+            int state = words.getIntVolatile(STATE);
+            if (state != 0) {
+                checkNotHeldByMe(state);
+                return takeOverIfOwnerDied(state);
+            }
         }
-        int state = words.getIntVolatile(STATE);
-        checkNotHeldByMe(state);
-        if (state == 0) {
-            return tryLock();
-        }
-        return takeOverIfOwnerDied(state);
     }
 
     /**
