@@ -1,17 +1,11 @@
-/* Futex calls: FUTEX_WAIT and FUTEX_WAKE on a naturally aligned int of mapped memory.
- *
- * The shared (not _PRIVATE) operations: the words live in memory that other processes map too, and only the
- * shared form keys a waiter by the backing page (file or shmem inode and offset) rather than by this process's
- * address space. The kernel reads the word itself and reports a page no longer backed by its file as EFAULT, so
- * no SIGBUS guard is needed here. */
+/* Futex wait and wake; see jmmap_futex.h. */
 #define _GNU_SOURCE
-#include "jmmap.h"
-#include "org_jmmap_internal_JniBackend.h"
+#include "jmmap_futex.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,14 +22,7 @@ static long long monotonic_nanos(void) {
     return (long long)now.tv_sec * NANOS_PER_SECOND + now.tv_nsec;
 }
 
-/* Sleeps while the int at `address` holds `expected`, for at most `timeout_nanos` (< 0: no limit). 0 when woken
- * (or spuriously), -EAGAIN when the word did not hold `expected`, -ETIMEDOUT when the time ran out, -EINVAL for a
- * misaligned word, -EFAULT for an unmapped or no longer backed one. A signal (EINTR) restarts the wait with the
- * time that is left, so a caller never sees it. */
-static jint futexWait0(JNIEnv *env, jclass clazz, jlong address, jint expected, jlong timeout_nanos) {
-    (void)env;
-    (void)clazz;
-    int32_t *word = (int32_t *)(uintptr_t)address;
+int jmmap_futex_wait(int32_t *word, int32_t expected, long long timeout_nanos) {
     long long deadline = 0;
     if (timeout_nanos >= 0) {
         long long now = monotonic_nanos();
@@ -61,21 +48,8 @@ static jint futexWait0(JNIEnv *env, jclass clazz, jlong address, jint expected, 
         }
     }
 }
-JMMAP_CHECK_SIGNATURE(futexWait0, futexWait0);
 
-/* Wakes at most `count` waiters of the int at `address`; the number woken or -errno. */
-static jint futexWake0(JNIEnv *env, jclass clazz, jlong address, jint count) {
-    (void)env;
-    (void)clazz;
-    long woken = futex((int32_t *)(uintptr_t)address, FUTEX_WAKE, count, NULL);
-    return woken >= 0 ? (jint)woken : -errno;
-}
-JMMAP_CHECK_SIGNATURE(futexWake0, futexWake0);
-
-int jmmap_futex_onload(JNIEnv *env, jclass backend) {
-    static const JNINativeMethod methods[] = {
-        {"futexWait0", "(JIJ)I", (void *)futexWait0},
-        {"futexWake0", "(JI)I", (void *)futexWake0},
-    };
-    return jmmap_register(env, backend, methods, (int)JMMAP_ARRAY_LENGTH(methods));
+int jmmap_futex_wake(int32_t *word, int32_t count) {
+    long woken = futex(word, FUTEX_WAKE, count, NULL);
+    return woken >= 0 ? (int)woken : -errno;
 }

@@ -58,7 +58,8 @@ public final class Futex {
      * @throws IllegalArgumentException  if the absolute address of {@code offset} is not 4-byte aligned
      * @throws IndexOutOfBoundsException if {@code [offset, offset + 4)} is not inside the mapping
      * @throws IllegalStateException     if the mapping is closed
-     * @throws UncheckedIOException      if the kernel refuses the wait, as for {@link #await(Mapping, long, int, Duration)}
+     * @throws UncheckedIOException      if the kernel refuses the wait, as for
+     *                                   {@link #await(Mapping, long, int, Duration)}
      */
     public static void await(Mapping m, long offset, int expected) {
         waitNanos(m, offset, expected, -1);

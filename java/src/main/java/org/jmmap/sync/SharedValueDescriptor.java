@@ -23,16 +23,26 @@ public final class SharedValueDescriptor {
 
     /** {@code "JMSV"} in ASCII, as an int. */
     public static final int MAGIC = 0x4A4D5356;
+    /** int: {@link #MAGIC} once the value is laid out. */
     public static final int MAGIC_OFFSET = 0;
+    /** int: the capacity in bytes of each slot's data. */
     public static final int CAPACITY_OFFSET = 4;
+    /** long: the version published last; 0 before the first publish. */
     public static final int VERSION_OFFSET = 8;
+    /** int: the futex word awaitChange sleeps on; the low 32 bits of the version, written after it. */
     public static final int SIGNAL_OFFSET = 16;
+    /** int: threads sleeping in awaitChange; publish calls FUTEX_WAKE only when it is not 0. */
     public static final int WAITERS_OFFSET = 20;
+    /** {@link SharedMutex#SIZE} bytes: the writer claim, held for the duration of a publish. */
     public static final int WRITER_OFFSET = 24;
+    /** Bytes of the header; slot 0 follows it. */
     public static final int HEADER_LENGTH = 64;
 
+    /** long, from a slot's start: {@code 2 * v} once version v is complete, {@code 2 * v + 1} while it is written. */
     public static final int SLOT_SEQUENCE_OFFSET = 0;
+    /** int, from a slot's start: the value's length in bytes. */
     public static final int SLOT_LENGTH_OFFSET = 8;
+    /** From a slot's start: the value's bytes. */
     public static final int SLOT_DATA_OFFSET = 16;
 
     /** The largest capacity: both slots and the header fit in {@code Integer.MAX_VALUE} bytes. */

@@ -20,7 +20,7 @@ final class SyncErrors {
         return ERRNO.number(name).orElseThrow(() -> new IllegalStateException("no errno " + name));
     }
 
-    /** {@code call(detail) failed with error(N) NAME: description}, wrapped unchecked: these calls have no IOException. */
+    /** {@code call(detail) failed with error(N) NAME: description}, unchecked: these calls declare no IOException. */
     static UncheckedIOException errno(String call, long result, String detail) {
         int errno = (int) -result;
         String name = ERRNO.name(errno);

@@ -56,9 +56,11 @@ class SharedValueJsonTest {
             try {
                 while (m.getIntVolatile(ACKNOWLEDGED) == 0) {
                     Futex.await(m, ACKNOWLEDGED, 0, Duration.ofMillis(100));
-                    assertTrue(follower.isAlive() || m.getIntVolatile(ACKNOWLEDGED) != 0, () -> SyncFiles.read(output));
+                    assertTrue(follower.isAlive() || m.getIntVolatile(ACKNOWLEDGED) != 0,
+                            () -> SyncFiles.read(output));
                 }
-                long version = config.publish(json.writeValueAsBytes(new Config("beta", 16, List.of("search", "ingest"))));
+                Config next = new Config("beta", 16, List.of("search", "ingest"));
+                long version = config.publish(json.writeValueAsBytes(next));
                 assertEquals(2, version);
                 SyncFiles.assertExitsCleanly(follower, output);
             } finally {

@@ -87,7 +87,8 @@ class SharedValueTest {
             ByteBuffer small = ByteBuffer.allocate(4);
             assertEquals(5, value.read(small), "too small: the length needed");
             assertEquals(0, small.position(), "and nothing copied");
-            assertThrows(java.nio.ReadOnlyBufferException.class, () -> value.read(ByteBuffer.allocate(8).asReadOnlyBuffer()));
+            assertThrows(java.nio.ReadOnlyBufferException.class,
+                    () -> value.read(ByteBuffer.allocate(8).asReadOnlyBuffer()));
             assertEquals(2, value.publish(ByteBuffer.wrap("ro".getBytes(UTF_8)).asReadOnlyBuffer()));
             assertEquals("ro", new String(value.read(), UTF_8));
         }
