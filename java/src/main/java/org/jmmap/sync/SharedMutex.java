@@ -1,5 +1,6 @@
 package org.jmmap.sync;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.jmmap.Mapping;
 
@@ -119,11 +120,12 @@ public final class SharedMutex {
      *                               mapping is closed
      */
     public void lock() {
-        if (!words.compareAndSetInt(STATE, 0, Owners.PID)) {
+        ByteBuffer b = words.buffer();
+        if (!SharedWords.compareAndSetInt(b, STATE, 0, Owners.PID)) {
             acquireSlowly(-1);
             return;
         }
-        acquired(false);
+        acquired(b, false);
     }
 
     /**
@@ -169,18 +171,19 @@ public final class SharedMutex {
      * @throws IllegalStateException        if the mapping is closed
      */
     public void unlock() {
-        int state = words.getIntVolatile(STATE);
+        ByteBuffer b = words.buffer();
+        int state = SharedWords.getIntVolatile(b, STATE);
         long thread = currentThread();
-        if ((state & PID_MASK) != Owners.PID || words.getLongOpaque(THREAD) != thread) {
+        if ((state & PID_MASK) != Owners.PID || SharedWords.getLongOpaque(b, THREAD) != thread) {
             throw new IllegalMonitorStateException("unlock by a thread that does not hold the SharedMutex: thread="
                     + thread + " pid=" + Owners.PID + " state=0x" + Integer.toHexString(state));
         }
         previousOwnerDied = false;
         // Cleared so that a waiter never judges the next owner by this one's record (the next owner may have
         // this pid and still not have recorded itself).
-        words.setLongOpaque(OWNER, 0);
-        words.setLongOpaque(THREAD, 0);
-        int before = words.getAndSetInt(STATE, 0);
+        SharedWords.setLongOpaque(b, OWNER, 0);
+        SharedWords.setLongOpaque(b, THREAD, 0);
+        int before = SharedWords.getAndSetInt(b, STATE, 0);
         if ((before & WAITERS) != 0) {
             Futex.wakeChecked(words.mapping, words.address(STATE), 1, words.offset);
         }
@@ -224,9 +227,13 @@ public final class SharedMutex {
     }
 
     private void acquired(boolean ownerDied) {
-        words.setIntRelease(NAMESPACE, Owners.NAMESPACE);
-        words.setLongRelease(OWNER, Owners.SELF); // after the namespace: a reader matching it sees both
-        words.setLongOpaque(THREAD, currentThread());
+        acquired(words.buffer(), ownerDied);
+    }
+
+    private void acquired(ByteBuffer b, boolean ownerDied) {
+        SharedWords.setIntRelease(b, NAMESPACE, Owners.NAMESPACE);
+        SharedWords.setLongRelease(b, OWNER, Owners.SELF); // after the namespace: a reader matching it sees both
+        SharedWords.setLongOpaque(b, THREAD, currentThread());
         previousOwnerDied = ownerDied;
     }
 

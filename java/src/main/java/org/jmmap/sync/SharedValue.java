@@ -177,16 +177,16 @@ public final class SharedValue {
         writer.lock();
         try {
             ByteBuffer area = words.buffer();
-            long version = words.getLongAcquire(VERSION_OFFSET) + 1;
+            long version = SharedWords.getLongAcquire(area, VERSION_OFFSET) + 1;
             int slot = slots[(int) (version & 1)];
-            words.setLongOpaque(slot + SLOT_SEQUENCE_OFFSET, version << 1 | 1);
+            SharedWords.setLongOpaque(area, slot + SLOT_SEQUENCE_OFFSET, version << 1 | 1);
             VarHandle.storeStoreFence();
             area.putInt(slot + SLOT_LENGTH_OFFSET, length);
             area.put(slot + SLOT_DATA_OFFSET, value, value.position(), length);
-            words.setLongRelease(slot + SLOT_SEQUENCE_OFFSET, version << 1);
-            words.setLongRelease(VERSION_OFFSET, version);
-            words.setIntVolatile(SIGNAL_OFFSET, (int) version);
-            if (words.getIntVolatile(WAITERS_OFFSET) > 0) {
+            SharedWords.setLongRelease(area, slot + SLOT_SEQUENCE_OFFSET, version << 1);
+            SharedWords.setLongRelease(area, VERSION_OFFSET, version);
+            SharedWords.setIntVolatile(area, SIGNAL_OFFSET, (int) version);
+            if (SharedWords.getIntVolatile(area, WAITERS_OFFSET) > 0) {
                 Futex.wakeChecked(words.mapping, words.address(SIGNAL_OFFSET), Integer.MAX_VALUE,
                         words.offset + SIGNAL_OFFSET);
             }
@@ -205,12 +205,12 @@ public final class SharedValue {
     public byte[] read() {
         ByteBuffer area = words.buffer();
         while (true) {
-            long version = words.getLongAcquire(VERSION_OFFSET);
+            long version = SharedWords.getLongAcquire(area, VERSION_OFFSET);
             if (version == 0) {
                 return new byte[0];
             }
             int slot = slots[(int) (version & 1)];
-            long sequence = words.getLongAcquire(slot + SLOT_SEQUENCE_OFFSET);
+            long sequence = SharedWords.getLongAcquire(area, slot + SLOT_SEQUENCE_OFFSET);
             if (sequence != version << 1) {
                 continue; // the writer is already rewriting this slot with version + 2
             }
@@ -221,7 +221,7 @@ public final class SharedValue {
             byte[] value = new byte[length];
             area.get(slot + SLOT_DATA_OFFSET, value, 0, length);
             VarHandle.loadLoadFence();
-            if (words.getLongOpaque(slot + SLOT_SEQUENCE_OFFSET) == sequence) {
+            if (SharedWords.getLongOpaque(area, slot + SLOT_SEQUENCE_OFFSET) == sequence) {
                 return value;
             }
         }
@@ -243,12 +243,12 @@ public final class SharedValue {
         ByteBuffer area = words.buffer();
         int position = destination.position();
         while (true) {
-            long version = words.getLongAcquire(VERSION_OFFSET);
+            long version = SharedWords.getLongAcquire(area, VERSION_OFFSET);
             if (version == 0) {
                 return 0;
             }
             int slot = slots[(int) (version & 1)];
-            long sequence = words.getLongAcquire(slot + SLOT_SEQUENCE_OFFSET);
+            long sequence = SharedWords.getLongAcquire(area, slot + SLOT_SEQUENCE_OFFSET);
             if (sequence != version << 1) {
                 continue;
             }
@@ -260,7 +260,7 @@ public final class SharedValue {
                 destination.put(position, area, slot + SLOT_DATA_OFFSET, length);
             }
             VarHandle.loadLoadFence();
-            if (words.getLongOpaque(slot + SLOT_SEQUENCE_OFFSET) == sequence) {
+            if (SharedWords.getLongOpaque(area, slot + SLOT_SEQUENCE_OFFSET) == sequence) {
                 if (length <= destination.remaining()) {
                     destination.position(position + length);
                 }

@@ -142,4 +142,43 @@ final class SharedWords {
     void setLongOpaque(int index, long value) {
         LONG.setOpaque(buffer(), index, value);
     }
+
+    // The same operations on a buffer {@link #buffer()} returned, for operations that make several accesses and
+    // check the mapping once.
+
+    static int getIntVolatile(ByteBuffer b, int index) {
+        return (int) INT.getVolatile(b, index);
+    }
+
+    static boolean compareAndSetInt(ByteBuffer b, int index, int expected, int value) {
+        return INT.compareAndSet(b, index, expected, value);
+    }
+
+    static int getAndSetInt(ByteBuffer b, int index, int value) {
+        return (int) INT.getAndSet(b, index, value);
+    }
+
+    static void setIntVolatile(ByteBuffer b, int index, int value) {
+        INT.setVolatile(b, index, value);
+    }
+
+    static void setIntRelease(ByteBuffer b, int index, int value) {
+        INT.setRelease(b, index, value);
+    }
+
+    static long getLongAcquire(ByteBuffer b, int index) {
+        return (long) LONG.getAcquire(b, index);
+    }
+
+    static long getLongOpaque(ByteBuffer b, int index) {
+        return (long) LONG.getOpaque(b, index);
+    }
+
+    static void setLongOpaque(ByteBuffer b, int index, long value) {
+        LONG.setOpaque(b, index, value);
+    }
+
+    static void setLongRelease(ByteBuffer b, int index, long value) {
+        LONG.setRelease(b, index, value);
+    }
 }
