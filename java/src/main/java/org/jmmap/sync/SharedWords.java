@@ -14,8 +14,8 @@ import org.jmmap.Mapping;
  *
  * <p>Why not {@link Mapping#compareAndSetInt}: on a file mapping it runs in C under the SIGBUS guard so that a file
  * truncated underneath throws instead of killing the process, which costs a JNI transition per operation (measured
- * in {@code SharedMutexBenchmark}: the guarded compare-and-set makes an uncontended lock+unlock several times
- * slower). The synchronisation words here take HotSpot's own atomics instead, with the same consequence as a
+ * in {@code SharedMutexBenchmark}: an uncontended lock+unlock on the guarded atomics takes about twice as long,
+ * 80-110 ns against 25-40 ns, about what a {@code ReentrantLock} costs). The synchronisation words here take HotSpot's own atomics instead, with the same consequence as a
  * {@code pthread_mutex_t} in a mapped file for a C program: truncating the file underneath a mutex or value that is
  * in use ends the process on its next atomic access. Plain reads and bulk copies still raise
  * {@link InternalError} there, as for any {@code MappedByteBuffer}.
