@@ -11,6 +11,7 @@ static const family_onload families[] = {
     jmmap_mman_onload,
     jmmap_shm_onload,
     jmmap_lock_onload,
+    jmmap_futex_onload,
     jmmap_bulk_onload,
 };
 

@@ -9,11 +9,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/falloc.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 typedef struct {
@@ -73,6 +75,7 @@ static const named_value constants[] = {
 #ifdef F_OFD_SETLK
     C(F_OFD_GETLK) C(F_OFD_SETLK) C(F_OFD_SETLKW)
 #endif
+    C(SYS_futex) C(FUTEX_WAIT) C(FUTEX_WAKE)
 };
 
 #define E(name) {#name, name},

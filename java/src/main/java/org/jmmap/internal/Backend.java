@@ -164,4 +164,17 @@ public interface Backend {
      * non-blocking call instead), {@code -errno} otherwise.
      */
     int lockSlice(int fd, int command, int type, long start, long length, long nanos);
+
+    /**
+     * {@code futex(FUTEX_WAIT)} (the shared form, for memory other processes map too): sleeps while the naturally
+     * aligned int at {@code address} holds {@code expected}, for at most {@code timeoutNanos} ({@code < 0}: no
+     * limit). 0 when woken (possibly spuriously), {@code -EAGAIN} if the int did not hold {@code expected},
+     * {@code -ETIMEDOUT} when the time ran out, {@code -EINVAL} for a misaligned address, {@code -EFAULT} for
+     * memory that is not mapped or no longer backed by its file. {@code EINTR} never reaches the caller: the wait
+     * restarts with the time left.
+     */
+    int futexWait(long address, int expected, long timeoutNanos);
+
+    /** {@code futex(FUTEX_WAKE)}: wakes at most {@code count} waiters of the int at {@code address}; the number woken. */
+    int futexWake(long address, int count);
 }

@@ -87,6 +87,9 @@ final class JnaBackend implements Backend {
         static native int mlock2(long address, long length, int flags) throws LastErrorException;
         static native int munlock(long address, long length) throws LastErrorException;
         static native int mincore(long address, long length, byte[] vector) throws LastErrorException;
+        /** {@code syscall(SYS_futex, word, operation, value, timeout, NULL, 0)}; timeout is a timespec or null. */
+        static native long syscall(long number, long word, int operation, int value, long[] timeout, long word2,
+                                   int value3) throws LastErrorException;
 
         static native int fchmod(int fd, int mode) throws LastErrorException;
         static native int flock(int fd, int operation) throws LastErrorException;
@@ -523,5 +526,36 @@ final class JnaBackend implements Backend {
     public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
         // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
         return -errno.number("ENOSYS").getAsInt();
+    }
+
+    @Override
+    public int futexWait(long address, int expected, long timeoutNanos) {
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 4);
+        while (true) {
+            long[] timespec = null;
+            if (timeoutNanos >= 0) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                timespec = new long[] {left / 1_000_000_000L, left % 1_000_000_000L};
+            }
+            try {
+                LibC.syscall(constants.get("SYS_futex"), address, constants.get("FUTEX_WAIT"), expected, timespec,
+                        0, 0);
+                return 0;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) { // restarted with the time left, as the JNI backend does
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int futexWake(long address, int count) {
+        try {
+            return (int) LibC.syscall(constants.get("SYS_futex"), address, constants.get("FUTEX_WAKE"), count, null,
+                    0, 0);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
     }
 }

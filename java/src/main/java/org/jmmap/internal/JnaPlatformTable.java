@@ -77,6 +77,7 @@ final class JnaPlatformTable {
             c("LOCK_EX", 2), c("LOCK_NB", 4), c("LOCK_UN", 8),
             c("NAME_MAX", 255), c("F_RDLCK", 0), c("F_WRLCK", 1), c("F_UNLCK", 2),
             c("F_OFD_GETLK", 36), c("F_OFD_SETLK", 37), c("F_OFD_SETLKW", 38),
+            c("SYS_futex", 202), c("FUTEX_WAIT", 0), c("FUTEX_WAKE", 1),
     };
 
     private static final Object[][] LINUX_ERRNO = {

@@ -88,6 +88,10 @@ final class JniBackend implements Backend {
     @Override public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
         return lockSlice0(fd, command, type, start, length, nanos);
     }
+    @Override public int futexWait(long address, int expected, long timeoutNanos) {
+        return futexWait0(address, expected, timeoutNanos);
+    }
+    @Override public int futexWake(long address, int count) { return futexWake0(address, count); }
 
     // jmmap_info.c
     private static native String constants0();
@@ -138,4 +142,7 @@ final class JniBackend implements Backend {
     private static native int flock0(int fd, int operation);
     private static native int fcntlLock0(int fd, int command, int type, long start, long length, long[] found);
     private static native int lockSlice0(int fd, int command, int type, long start, long length, long nanos);
+    // jmmap_futex.c
+    private static native int futexWait0(long address, int expected, long timeoutNanos);
+    private static native int futexWake0(long address, int count);
 }
