@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Warm sequential read: the sum of every long of a file in the page cache, through {@link Mapping#getLong}, through
  * {@link Mapping#asByteBuffer} windows, and through one {@link MappedByteBuffer} (the baseline). Time per full scan.
  */
+@Description("Warm sequential read: sum of every long of a file in the page cache; time per full scan")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
