@@ -88,8 +88,8 @@ public final class Charts {
 
     /**
      * Measures a string the way a chart does. Without fontconfig or without any font the JDK fails on the first
-     * text it measures, with an {@code Error} or a {@code NullPointerException} from its font manager depending on
-     * the version.
+     * text it measures, with an {@code Error} or a {@code RuntimeException} from its font manager depending on the
+     * version and on what is missing.
      *
      * @return null if text can be rendered, else what went wrong
      */
@@ -101,8 +101,14 @@ public final class Charts {
                     .stringWidth("jmmap");
             graphics.dispose();
             return null;
-        } catch (LinkageError | RuntimeException e) {
-            return e.toString();
+        } catch (Error | RuntimeException e) {
+            // JDK 17: InternalError or Error("Probable fatal error: No physical fonts found"); JDK 25:
+            // RuntimeException("Fontconfig head is null")
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause.toString();
         }
     }
 
