@@ -9,4 +9,7 @@ public class FixtureThroughputBenchmark {
 
     public void scan_mapping() {
     }
+
+    public void scan_jmmapWindows() {
+    }
 }

@@ -64,7 +64,7 @@ class ReportTest {
         Run run = jdk17();
         assertEquals("JDK 17", run.label);
         assertEquals("17.0.15", run.jdkVersion);
-        assertEquals(10, run.results.size());
+        assertEquals(11, run.results.size());
         Result scan = run.find(THROUGHPUT, "scan_mapping", "size=4096");
         assertEquals(150.0, scan.score());
         assertEquals("ops/ms", scan.unit());
