@@ -222,12 +222,14 @@ public final class Charts {
         if (categories.isEmpty()) {
             categories.add("no comparable results");
         }
+        double highest = 1.0;
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
             List<Double> speeds = new ArrayList<>();
             for (Headline headline : headlines) {
                 Speed speed = headline.speed(run);
                 speeds.add(speed.available() ? speed.value() : null);
+                highest = Math.max(highest, speed.available() ? speed.value() : 0);
             }
             if (speeds.isEmpty()) {
                 speeds.add(null);
@@ -236,6 +238,7 @@ public final class Charts {
                     speeds);
             series.setFillColor(RUN_COLORS[r % RUN_COLORS.length]);
         }
+        chart.getStyler().setYAxisMax(highest * 1.15); // the 1.0 line stays in view when everything is slower
         return chart;
     }
 
