@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * VarHandle like the baseline, a VarHandle over a MappedByteBuffer. Time per operation; each method is compared
  * with the baseline of its operation ({@code getAndAdd_}, {@code compareAndSet_}, {@code getVolatile_}).
  */
+@Description("Uncontended atomics on one long of a 4 KiB mapping (file-backed and anonymous); time per operation")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * occur (the whole 1 GiB is searched), {@link Mapping#indexOf} (C, memmem) against the obvious Java loop over a
  * {@link MappedByteBuffer}; time per search.
  */
+@Description("Bulk copy of 64 KiB blocks and a 16-byte search over 1 GiB in the page cache; time per block / search")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 public class BulkBenchmark {

@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * repeated in a C loop ({@code _cLoop}: the system call alone, no Java-to-native transition). The per-call overhead
  * of a path is its time minus the C loop's.
  */
+@Description("One kernel call (madvise, msync ASYNC, mincore) on one page through JNI, JNA, FFM and a C loop; time per call")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

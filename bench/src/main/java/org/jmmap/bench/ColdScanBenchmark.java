@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.State;
  * {@link MapOption#POPULATE}, and two NIO ways: {@code FileChannel.read} into a 1 MiB direct buffer, and a
  * {@link MappedByteBuffer} after {@code load()}.
  */
+@Description("Cold sequential scan of a 2 GiB file evicted from the page cache before every scan; time per scan")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -87,6 +88,7 @@ public class ColdScanBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 1.5)
     public long mappingSequential() throws IOException {
         try (Mapping mapping = Mapping.map(file, MapMode.READ_ONLY)) {
             mapping.advise(Advice.SEQUENTIAL);
@@ -95,6 +97,7 @@ public class ColdScanBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 1.5)
     public long mappingWillNeed() throws IOException {
         try (Mapping mapping = Mapping.map(file, MapMode.READ_ONLY)) {
             mapping.advise(Advice.WILL_NEED);
@@ -103,6 +106,7 @@ public class ColdScanBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 1.5)
     public long mappingPopulate() throws IOException {
         try (Mapping mapping = Mapping.map(file, MapMode.READ_ONLY, 0, size, MapOption.POPULATE)) {
             return sum(mapping);

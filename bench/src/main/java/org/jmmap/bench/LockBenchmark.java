@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * the lock alone on a channel kept open (the cheapest the JDK offers, and the one the close trap applies to), shows
  * what the open and close cost.
  */
+@Description("Uncontended exclusive file lock + release from a path: Flock, RangeLock, FileChannel.lock; time per pair")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

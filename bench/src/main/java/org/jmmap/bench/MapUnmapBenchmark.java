@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.State;
  * {@link Mapping#close()} on the JNI and the JNA backends, and FFM's {@code FileChannel.map(.., Arena)} with the
  * arena closed (a real munmap; JDK 22+).
  */
+@Description("Map + unmap latency of a read-only file region (open, map, unmap, close); time per operation")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -51,6 +52,7 @@ public class MapUnmapBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 2.0)
     public long mapping() throws IOException {
         try (Mapping mapping = Mapping.map(file, MapMode.READ_ONLY, 0, size)) {
             return mapping.address();

@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link Mapping#asByteBuffer} windows, the same with jmmap's bounds checks off, an FFM {@code MemorySegment}
  * (JDK 22+), and a C loop over the mapping called once through JNI (memory bandwidth: the physical reference).
  */
+@Description("Warm sequential read: sum of every long of a file in the page cache; time per full scan")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -92,6 +93,8 @@ public class SequentialReadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 1.0)
+    @SpeedTarget(min = 0.95, against = "ffmSegmentGetLong")
     public long mappingGetLong() {
         return sumWithMapping(mapping, size);
     }

@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link Mapping#compareAndSetInt} and {@link Mapping#getAndSetInt}, which on a file mapping run in C under the
  * SIGBUS guard: the cost SharedMutex avoids by using HotSpot's atomics on a view of the mapping.
  */
+@Description("Uncontended lock + unlock of one thread: SharedMutex against ReentrantLock and FileChannel.lock; time per pair")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

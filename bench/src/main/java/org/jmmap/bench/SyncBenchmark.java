@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link Mapping#putBytes} + {@code sync(offset, 4096, SyncMode.SYNC)} (msync(MS_SYNC) of that page). Time per
  * page; the file lives in the benchmark directory (a disk file system, not tmpfs, or the figure means nothing).
  */
+@Description("Write one 4 KiB page and flush it to disk (msync MS_SYNC / force); time per page")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

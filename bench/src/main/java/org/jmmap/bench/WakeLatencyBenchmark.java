@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * bare {@link Futex} words, and, the baseline, through a pipe (one byte to the child's stdin, one back from its
  * stdout), the usual way to wake another process. Time per round trip (two wake-ups).
  */
+@Description("Round trip to another process: SharedValue, bare futex words and a pipe; time per round trip")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
