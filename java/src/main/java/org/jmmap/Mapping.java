@@ -252,6 +252,34 @@ public final class Mapping implements AutoCloseable {
     /** @param length the length to map, or -1 for the whole file */
     private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options)
             throws IOException {
+        return mapFile(file, mode, offset, length, options, null);
+    }
+
+    /** Decides the length to map once the file's size is known; used by {@link MmapFile}. */
+    @FunctionalInterface
+    interface LengthRule {
+        /**
+         * The length to map, at most {@code fileSize - offset}, or an exception saying why the file cannot be
+         * mapped.
+         */
+        long lengthFor(long fileSize) throws IOException;
+    }
+
+    /**
+     * Maps an existing file as {@link MmapFile} does (as Python's {@code mmap} maps a descriptor): never creates,
+     * extends or shrinks the file; {@code rule} decides the length from the file's size; the mapping keeps its
+     * descriptor in every mode, for {@link #descriptorFileSize()}.
+     */
+    static Mapping mapExisting(Path file, MapMode mode, long offset, LengthRule rule) throws IOException {
+        return mapFile(file, mode, offset, 0, NO_OPTIONS, Objects.requireNonNull(rule, "rule"));
+    }
+
+    /**
+     * @param length the length to map, or -1 for the whole file; ignored with a {@code rule}
+     * @param rule   null, or how to decide the length of an existing file that is neither created nor extended
+     */
+    private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options,
+                                   LengthRule rule) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(mode, "mode");
         int optionFlags = optionFlags(options);
@@ -265,7 +293,7 @@ public final class Mapping implements AutoCloseable {
         int openFlags = O_CLOEXEC | O_NONBLOCK | (writable ? O_RDWR : O_RDONLY);
         int fd = openRetrying(name, openFlags, 0);
         boolean created = false;
-        if (fd == -Errors.ENOENT && writable && !whole) {
+        if (fd == -Errors.ENOENT && writable && !whole && rule == null) {
             fd = openRetrying(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
             created = fd >= 0;
             if (fd == -Errors.EEXIST) { // created by someone else in between
@@ -284,7 +312,9 @@ public final class Mapping implements AutoCloseable {
             } else if (size < 0) {
                 throw Errors.file("fstat", size, file, "file=" + file);
             }
-            if (whole) {
+            if (rule != null) {
+                length = rule.lengthFor(size);
+            } else if (whole) {
                 if (size == 0) {
                     throw new IOException("cannot map " + file + ": the file is empty (map(file, READ_WRITE, 0, "
                             + "length) creates or extends a file)");
@@ -293,7 +323,7 @@ public final class Mapping implements AutoCloseable {
             }
             long end = offset + length;
             if (size < end) {
-                if (!writable) {
+                if (!writable || rule != null) {
                     throw new EOFException(file + " is " + size + " bytes long, but the " + mode + " mapping needs "
                             + "offset=" + offset + " length=" + length + " (up to byte " + end + ")");
                 }
@@ -308,7 +338,7 @@ public final class Mapping implements AutoCloseable {
             Region region = mapRegion(fd, offset, length, protection, flags, mode == MapMode.READ_ONLY,
                     "file=" + file + ", mode=" + mode);
             Descriptor descriptor = null;
-            if (writable) {
+            if (writable || rule != null) {
                 descriptor = new Descriptor(fd);
                 keepDescriptor = true;
             }
@@ -1283,6 +1313,14 @@ public final class Mapping implements AutoCloseable {
      * @throws ErrnoException                if a system call fails; the mapping and the file are then unchanged
      */
     public void resize(long newLength) throws IOException {
+        resize(newLength, false);
+    }
+
+    /**
+     * {@link #resize(long)}; with {@code fileEndsAtMapping} (for {@link MmapFile}, as Python's {@code mmap.resize})
+     * a {@code READ_WRITE} file's length becomes {@code offset + newLength} even when it was longer.
+     */
+    void resize(long newLength, boolean fileEndsAtMapping) throws IOException {
         if (newLength <= 0) {
             throw new IllegalArgumentException("newLength=" + newLength + ": must be > 0");
         }
@@ -1298,7 +1336,7 @@ public final class Mapping implements AutoCloseable {
             if (file == null) {
                 resizeAnonymous(old, newLength);
             } else {
-                resizeFile(old, newLength);
+                resizeFile(old, newLength, fileEndsAtMapping);
             }
         }
     }
@@ -1327,7 +1365,7 @@ public final class Mapping implements AutoCloseable {
         old.tombstone();
     }
 
-    private void resizeFile(Region old, long newLength) throws IOException {
+    private void resizeFile(Region old, long newLength, boolean fileEndsAtMapping) throws IOException {
         if (fileOffset > Long.MAX_VALUE - newLength - PAGE_SIZE) {
             throw new IllegalArgumentException("offset=" + fileOffset + " newLength=" + newLength
                     + ": the file would end past Long.MAX_VALUE");
@@ -1338,7 +1376,7 @@ public final class Mapping implements AutoCloseable {
         if (size < 0) {
             throw Errors.file("fstat", size, file, "file=" + file);
         }
-        boolean mappingReachesEndOfFile = size <= fileOffset + old.length;
+        boolean mappingReachesEndOfFile = fileEndsAtMapping || size <= fileOffset + old.length;
         long newSize = mappingReachesEndOfFile ? newEnd : Math.max(size, newEnd);
         if (newSize > size) {
             int grown = NATIVE.ftruncate(fd, newSize);
@@ -1387,6 +1425,24 @@ public final class Mapping implements AutoCloseable {
             if (descriptorCleanup != null) {
                 descriptorCleanup.clean();
             }
+        }
+    }
+
+    /**
+     * {@code fstat} size of the file whose descriptor this mapping holds (see {@link #mapExisting}), as Python's
+     * {@code mmap.size()}: {@code EBADF} for anonymous memory and for mappings that hold no descriptor.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     * @throws ErrnoException        if {@code fstat} fails
+     */
+    long descriptorFileSize() throws IOException {
+        synchronized (lock) { // close() must not close the descriptor under fstat
+            open();
+            long size = NATIVE.fileSize(descriptor == null ? -1 : descriptor.fd);
+            if (size < 0) {
+                throw Errors.errno("fstat", size, file == null ? "anonymous" : "file=" + file);
+            }
+            return size;
         }
     }
 
