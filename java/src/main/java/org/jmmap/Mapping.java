@@ -208,6 +208,19 @@ public final class Mapping implements AutoCloseable {
         return new Mapping(MapMode.PRIVATE, null, 0, optionFlags, null, region);
     }
 
+    /**
+     * {@code length} bytes of zero-filled shared anonymous memory ({@code MAP_SHARED|MAP_ANONYMOUS}), as Python's
+     * {@code mmap.mmap(-1, length)} maps for {@link MmapFile}: {@link Advice#DONT_NEED} keeps its content and
+     * {@link Advice#REMOVE} applies. Its {@link #mode()} is {@link MapMode#READ_WRITE}; resize copies.
+     */
+    static Mapping anonymousShared(long length) throws IOException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("length=" + length + ": must be > 0");
+        }
+        Region region = mapAnonymous(length, MAP_SHARED);
+        return new Mapping(MapMode.READ_WRITE, null, 0, MAP_SHARED, null, region);
+    }
+
     /** The page size of this system in bytes. */
     public static int pageSize() {
         return PAGE_SIZE;
@@ -397,7 +410,9 @@ public final class Mapping implements AutoCloseable {
         if (length > Long.MAX_VALUE - HugePages.size()) {
             throw new IllegalArgumentException("length=" + length + ": too large");
         }
-        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | optionFlags, false,
+        // optionFlags holds MAP_SHARED only for anonymousShared
+        int sharing = (optionFlags & MAP_SHARED) != 0 ? 0 : MAP_PRIVATE;
+        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS | optionFlags, false,
                 "anonymous");
     }
 
@@ -1347,7 +1362,8 @@ public final class Mapping implements AutoCloseable {
         long keptPages = (kept + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
         // Move the pages instead of copying them when the kernel can leave the old range mapped behind
         // (MREMAP_DONTUNMAP, Linux 5.7+); stale views of it then read zeros, as after close.
-        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & MAP_HUGETLB) != 0 || mayHoldLockedPages ? -1
+        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & (MAP_HUGETLB | MAP_SHARED)) != 0 || mayHoldLockedPages
+                ? -1
                 : NATIVE.mremap(old.base, keptPages, keptPages, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
                         fresh.base);
         int result;

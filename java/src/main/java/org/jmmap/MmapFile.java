@@ -38,13 +38,23 @@ import java.util.Objects;
  * {@link ErrnoException} with the same errno; use after {@code close()} ({@code ValueError: mmap closed or invalid})
  * → {@link IllegalStateException}. The checks run in CPython's order, so that the same call fails the same way.
  *
- * <p>Where this class differs from CPython on Linux: {@code resize(0)} fails with {@code EINVAL} as in CPython, but
- * leaves the file alone (CPython cuts it to {@code offset} first); {@code madvise} with advice this kernel lacks
- * throws {@link UnsupportedOperationException} (CPython: {@code OSError EINVAL}), and {@link Advice#REMOVE} must
- * end on a page boundary (see {@link Mapping#advise(long, long, Advice)}); files that are not regular files are not
- * mapped; anonymous memory is {@code MAP_PRIVATE} (CPython: {@code MAP_SHARED}, which only a forked child could
- * tell apart); {@link #read()}, {@link #readLine()} and {@link #slice} of more bytes than a Java array holds throw
- * {@link OutOfMemoryError} (as {@code InputStream.readAllBytes} does) and leave the position alone.
+ * <p>Where CPython 3.13 on Linux fails badly, this class does not follow it:
+ * <ul>
+ *   <li>{@code resize(0)} fails with {@code EINVAL} as in CPython, but leaves the file alone (CPython cuts it to
+ *       {@code offset} first, leaving a map that reaches past the end of the file);</li>
+ *   <li>{@code resize} always succeeds where the system lets it: CPython's {@code mremap} fails with {@code EFAULT}
+ *       (after changing the file's size) once {@code madvise(MADV_RANDOM)} or {@code MADV_SEQUENTIAL} on part of the
+ *       map has split it in the kernel;</li>
+ *   <li>anonymous memory is shared ({@code MAP_SHARED|MAP_ANONYMOUS}) as in CPython, but a resize copies it into new
+ *       memory, so that grown bytes read zero: CPython grows the mapping over the same shared memory object, whose
+ *       bytes beyond the first length raise {@code SIGBUS} and whose bytes cut off by a shrink come back with a
+ *       later grow;</li>
+ *   <li>{@link #read()}, {@link #readLine()} and {@link #slice} of more bytes than a Java array holds throw
+ *       {@link OutOfMemoryError} (as {@code InputStream.readAllBytes} does) and leave the position alone.</li>
+ * </ul>
+ * Smaller differences: {@code madvise} with advice this kernel lacks throws {@link UnsupportedOperationException}
+ * (CPython: {@code OSError EINVAL}), and {@link Advice#REMOVE} must end on a page boundary or at the end of the map
+ * (see {@link Mapping#advise(long, long, Advice)}); files that are not regular files are not mapped.
  *
  * <p>As a {@link SeekableByteChannel}, {@code position} is the cursor ({@link #tell()}/{@link #seek(long)}, so
  * positions past {@link #length()} are refused), {@code read(ByteBuffer)} reads up to {@link #length()},
@@ -148,8 +158,8 @@ public final class MmapFile implements AutoCloseable, SeekableByteChannel {
     }
 
     /**
-     * Maps {@code length} bytes of zero-filled anonymous memory: {@code mmap.mmap(-1, length)}. It can be
-     * {@link #resize resized}; {@link #size()} fails with {@code EBADF}, as in Python.
+     * Maps {@code length} bytes of zero-filled shared anonymous memory: {@code mmap.mmap(-1, length)}. It can be
+     * {@link #resize resized} (grown bytes read zero); {@link #size()} fails with {@code EBADF}, as in Python.
      *
      * @throws IllegalArgumentException if {@code length < 0}
      * @throws ErrnoException           {@code EINVAL} if {@code length} is 0 (as {@code mmap(2)}),
@@ -162,7 +172,7 @@ public final class MmapFile implements AutoCloseable, SeekableByteChannel {
         if (length == 0) {
             throw Errors.errno("mmap", -Errors.EINVAL, "anonymous, length=0");
         }
-        return new MmapFile(Mapping.anonymous(length), null);
+        return new MmapFile(Mapping.anonymousShared(length), null);
     }
 
     // ---------------------------------------------------------------------------------------------------------

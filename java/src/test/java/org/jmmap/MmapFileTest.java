@@ -429,8 +429,12 @@ class MmapFileTest {
         }
         try (MmapFile m = MmapFile.anonymous(2 * PAGE)) {
             m.set(PAGE, 7);
+            m.set(-1, 8);
             m.madvise(Advice.DONT_NEED, PAGE, 1);
-            assertEquals(0, m.get(PAGE), "anonymous pages come back zeroed: the whole page was dropped");
+            assertEquals(7, m.get(PAGE), "shared anonymous memory, as in Python: the page comes back as it was");
+            m.madvise(Advice.REMOVE, PAGE, 1);
+            assertEquals(0, m.get(PAGE), "REMOVE frees the whole page: it comes back zeroed");
+            assertEquals(0, m.get(-1));
         }
     }
 
@@ -483,11 +487,14 @@ class MmapFileTest {
             assertEquals(100, Files.size(f), "unlike CPython, a failed resize(0) leaves the file alone");
             assertThrows(IllegalArgumentException.class, () -> m.resize(Long.MAX_VALUE));
         }
-        try (MmapFile m = MmapFile.anonymous(100)) {
+        try (MmapFile m = MmapFile.anonymous(2 * PAGE)) {
             m.set(99, 1);
+            m.set(PAGE + 1, 2);
+            m.resize(100);
             m.resize(1 << 20);
             assertEquals(1, m.get(99));
-            assertEquals(0, m.get(-1));
+            assertEquals(0, m.get(PAGE + 1), "bytes cut off by a shrink do not come back");
+            assertEquals(0, m.get(-1), "grown bytes read zero");
             assertEquals("EINVAL", errno(() -> m.resize(0)).errnoName());
         }
     }
