@@ -9,6 +9,8 @@ static const family_onload families[] = {
     jmmap_info_onload,
     jmmap_file_onload,
     jmmap_mman_onload,
+    jmmap_shm_onload,
+    jmmap_lock_onload,
     jmmap_bulk_onload,
 };
 

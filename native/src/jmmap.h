@@ -30,6 +30,8 @@ int jmmap_file_onload(JNIEnv *env, jclass backend);
 int jmmap_bulk_onload(JNIEnv *env, jclass backend);
 void jmmap_bulk_onunload(void);
 int jmmap_info_onload(JNIEnv *env, jclass backend);
+int jmmap_shm_onload(JNIEnv *env, jclass backend);
+int jmmap_lock_onload(JNIEnv *env, jclass backend);
 
 /* Retries a call interrupted by a signal; `expr` must evaluate to -1 with errno set on failure. */
 #define JMMAP_RETRY_EINTR(result, expr)                                                             \

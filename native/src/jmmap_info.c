@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/falloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,10 @@ static const named_value constants[] = {
     C(POSIX_FADV_DONTNEED) C(POSIX_FADV_NOREUSE)
     C(FALLOC_FL_KEEP_SIZE) C(FALLOC_FL_PUNCH_HOLE)
     C(LOCK_SH) C(LOCK_EX) C(LOCK_NB) C(LOCK_UN)
+    C(NAME_MAX) C(F_RDLCK) C(F_WRLCK) C(F_UNLCK)
+#ifdef F_OFD_SETLK
+    C(F_OFD_GETLK) C(F_OFD_SETLK) C(F_OFD_SETLKW)
+#endif
 };
 
 #define E(name) {#name, name},

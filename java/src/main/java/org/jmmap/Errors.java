@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Errno;
 
-/** The one place where a {@code -errno} result becomes an exception. */
-final class Errors {
+/**
+ * The one place where a {@code -errno} result becomes an exception. Public only so that jmmap's other packages
+ * ({@code org.jmmap.lock}, {@code org.jmmap.sync}) use it too; not part of the API.
+ */
+public final class Errors {
 
     private static final Errno ERRNO = Backends.get().errno();
     static final int EFAULT = number("EFAULT");
@@ -38,7 +41,7 @@ final class Errors {
      *
      * @param result the negative result of the call, {@code -errno}
      */
-    static ErrnoException errno(String call, long result, String detail, String hint) {
+    public static ErrnoException errno(String call, long result, String detail, String hint) {
         int errno = (int) -result;
         String name = ERRNO.name(errno);
         String message = call + "(" + detail + ") failed with error(" + errno + ") " + name + ": "
@@ -46,7 +49,7 @@ final class Errors {
         return new ErrnoException(call, errno, name, message);
     }
 
-    static ErrnoException errno(String call, long result, String detail) {
+    public static ErrnoException errno(String call, long result, String detail) {
         return errno(call, result, detail, null);
     }
 
@@ -54,16 +57,26 @@ final class Errors {
      * A failed call on {@code file}: the JDK's own exception where Java users expect one (missing file, existing
      * file, permission), with the {@link ErrnoException} as its cause; an {@link ErrnoException} otherwise.
      */
-    static IOException file(String call, long result, Path file, String detail) {
-        ErrnoException cause = errno(call, result, detail);
+    public static IOException file(String call, long result, Path file, String detail) {
+        return named(call, result, file.toString(), detail);
+    }
+
+    /** As {@link #file}, for anything else with a name, such as a shared memory object. */
+    static IOException named(String call, long result, String name, String detail) {
+        return named(call, result, name, detail, null);
+    }
+
+    /** As {@link #named(String, long, String, String)}, with a hint for the message. */
+    static IOException named(String call, long result, String name, String detail, String hint) {
+        ErrnoException cause = errno(call, result, detail, hint);
         int errno = (int) -result;
         FileSystemException mapped;
         if (errno == ENOENT) {
-            mapped = new NoSuchFileException(file.toString(), null, cause.getMessage());
+            mapped = new NoSuchFileException(name, null, cause.getMessage());
         } else if (errno == EEXIST) {
-            mapped = new FileAlreadyExistsException(file.toString(), null, cause.getMessage());
+            mapped = new FileAlreadyExistsException(name, null, cause.getMessage());
         } else if (errno == EACCES || errno == EPERM) {
-            mapped = new AccessDeniedException(file.toString(), null, cause.getMessage());
+            mapped = new AccessDeniedException(name, null, cause.getMessage());
         } else {
             return cause;
         }

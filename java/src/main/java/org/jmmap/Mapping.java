@@ -111,8 +111,10 @@ public final class Mapping implements AutoCloseable {
     private static final MapOption[] NO_OPTIONS = {};
 
     private final MapMode mode;
-    /** The mapped file, or null for anonymous memory. */
+    /** The mapped file, or null for anonymous memory and shared memory. */
     private final Path file;
+    /** The POSIX shared memory object's name with its leading '/' ({@link SharedMemory}), or null. */
+    private final String segment;
     /** File offset of byte 0. */
     private final long fileOffset;
     /** mmap flags from the options, reused by resize. */
@@ -141,15 +143,22 @@ public final class Mapping implements AutoCloseable {
     private final boolean guardedAtomics;
 
     private Mapping(MapMode mode, Path file, long fileOffset, int optionFlags, Descriptor descriptor, Region region) {
+        this(mode, file, null, fileOffset, optionFlags, descriptor, region);
+    }
+
+    private Mapping(MapMode mode, Path file, String segment, long fileOffset, int optionFlags, Descriptor descriptor,
+                    Region region) {
         this.mode = mode;
         this.file = file;
+        this.segment = segment;
         this.fileOffset = fileOffset;
         this.optionFlags = optionFlags;
         this.descriptor = descriptor;
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
         this.region = region;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
-        this.guardedAtomics = file != null && FAULT_GUARD;
+        // A shared memory object can be truncated underneath as a file can.
+        this.guardedAtomics = (file != null || segment != null) && FAULT_GUARD;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -446,7 +455,7 @@ public final class Mapping implements AutoCloseable {
         return mode;
     }
 
-    /** The mapped file, or empty for anonymous memory. */
+    /** The mapped file, or empty for anonymous memory and {@link SharedMemory shared memory}. */
     public Optional<Path> file() {
         open();
         return Optional.ofNullable(file);
@@ -1341,14 +1350,14 @@ public final class Mapping implements AutoCloseable {
         }
         synchronized (lock) {
             Region old = open();
-            if (file != null && mode != MapMode.READ_WRITE) {
+            if ((file != null || segment != null) && mode != MapMode.READ_WRITE) {
                 throw new UnsupportedOperationException("resize needs a READ_WRITE file mapping or anonymous "
-                        + "memory; this is a " + mode + " mapping of " + file);
+                        + "memory; this is a " + mode + " mapping of " + source());
             }
             if (newLength == old.length) {
                 return;
             }
-            if (file == null) {
+            if (file == null && segment == null) {
                 resizeAnonymous(old, newLength);
             } else {
                 resizeFile(old, newLength, fileEndsAtMapping);
@@ -1390,20 +1399,20 @@ public final class Mapping implements AutoCloseable {
         long newEnd = fileOffset + newLength;
         long size = NATIVE.fileSize(fd);
         if (size < 0) {
-            throw Errors.file("fstat", size, file, "file=" + file);
+            throw failed("fstat", size, source());
         }
         boolean mappingReachesEndOfFile = fileEndsAtMapping || size <= fileOffset + old.length;
         long newSize = mappingReachesEndOfFile ? newEnd : Math.max(size, newEnd);
         if (newSize > size) {
             int grown = NATIVE.ftruncate(fd, newSize);
             if (grown < 0) {
-                throw Errors.file("ftruncate", grown, file, "file=" + file + ", length=" + newSize);
+                throw failed("ftruncate", grown, source() + ", length=" + newSize);
             }
         }
         Region fresh;
         try {
             fresh = mapRegion(fd, fileOffset, newLength, PROT_READ | PROT_WRITE, MAP_SHARED | optionFlags, false,
-                    "file=" + file + ", mode=" + mode);
+                    source() + ", mode=" + mode);
         } catch (IOException | RuntimeException e) {
             if (newSize > size) {
                 NATIVE.ftruncate(fd, size);
@@ -1416,7 +1425,7 @@ public final class Mapping implements AutoCloseable {
         if (newSize < size) {
             int shrunk = NATIVE.ftruncate(fd, newSize);
             if (shrunk < 0) {
-                throw Errors.file("ftruncate", shrunk, file, "file=" + file + ", length=" + newSize);
+                throw failed("ftruncate", shrunk, source() + ", length=" + newSize);
             }
         }
     }
@@ -1456,17 +1465,63 @@ public final class Mapping implements AutoCloseable {
             open();
             long size = NATIVE.fileSize(descriptor == null ? -1 : descriptor.fd);
             if (size < 0) {
-                throw Errors.errno("fstat", size, file == null ? "anonymous" : "file=" + file);
+                throw Errors.errno("fstat", size, file == null && segment == null ? "anonymous" : source());
             }
             return size;
         }
     }
 
+    /** {@code file=...} or {@code segment=...}, for messages. */
+    private String source() {
+        return segment != null ? "segment=" + segment : "file=" + file;
+    }
+
+    /** A failed call on the mapped file or shared memory object. */
+    private IOException failed(String call, long result, String detail) {
+        return file != null ? Errors.file(call, result, file, detail) : Errors.errno(call, result, detail);
+    }
+
     @Override
     public String toString() {
         Region r = region;
-        String what = file == null ? "anonymous" : file + ", mode=" + mode + ", offset=" + fileOffset;
+        String what = segment != null ? "shared memory " + segment + ", mode=" + mode
+                : file == null ? "anonymous" : file + ", mode=" + mode + ", offset=" + fileOffset;
         return "Mapping[" + what + (r == Region.CLOSED ? ", closed]" : ", length=" + r.length + "]");
+    }
+
+    /**
+     * Maps {@code length} bytes from the start of the POSIX shared memory object open on {@code fd}, named
+     * {@code segment} (with its leading '/'), for {@link SharedMemory}. Takes over {@code fd}: a
+     * {@code READ_WRITE} mapping keeps it (resize needs it), otherwise, and on failure, it is closed here.
+     * {@code READ_ONLY} needs {@code fd} readable, {@code READ_WRITE} readable and writable, {@code PRIVATE}
+     * readable (copy-on-write). The object must already be at least {@code length} bytes long.
+     */
+    static Mapping sharedMemory(String segment, int fd, MapMode mode, long length, MapOption... options)
+            throws IOException {
+        boolean keepDescriptor = false;
+        try {
+            Objects.requireNonNull(segment, "segment");
+            Objects.requireNonNull(mode, "mode");
+            if (length <= 0) {
+                throw new IllegalArgumentException("length=" + length + ": must be > 0");
+            }
+            checkFileRange(0, length);
+            int optionFlags = optionFlags(options);
+            int protection = mode == MapMode.READ_ONLY ? PROT_READ : PROT_READ | PROT_WRITE;
+            int flags = (mode == MapMode.PRIVATE ? MAP_PRIVATE : MAP_SHARED) | optionFlags;
+            Region region = mapRegion(fd, 0, length, protection, flags, mode == MapMode.READ_ONLY,
+                    "segment=" + segment + ", mode=" + mode);
+            Descriptor descriptor = null;
+            if (mode == MapMode.READ_WRITE) {
+                descriptor = new Descriptor(fd);
+                keepDescriptor = true;
+            }
+            return new Mapping(mode, null, segment, 0, optionFlags, descriptor, region);
+        } finally {
+            if (!keepDescriptor) {
+                NATIVE.close(fd);
+            }
+        }
     }
 
     /** The descriptor of a READ_WRITE file mapping; closed by {@link #close()} or, if forgotten, by the Cleaner. */

@@ -82,7 +82,7 @@ public final class MmapFile implements AutoCloseable, SeekableByteChannel {
     private static final byte[] NEWLINE = {'\n'};
 
     private final Mapping mapping;
-    /** Whether this maps a file (or shared memory) opened read-only: Python's {@code ACCESS_READ}. */
+    /** Whether this maps a file opened read-only: Python's {@code ACCESS_READ}. */
     private final boolean readOnly;
     /** Whether {@link #flush} writes back: not for {@code ACCESS_READ} and {@code ACCESS_COPY}. */
     private final boolean flushes;
@@ -175,6 +175,33 @@ public final class MmapFile implements AutoCloseable, SeekableByteChannel {
         return new MmapFile(Mapping.anonymousShared(length), null);
     }
 
+    /**
+     * Maps the first {@code length} bytes of the POSIX shared memory object {@code tagname}, creating it (mode
+     * {@code 0600}) if it does not exist and extending it if it is shorter: the portable form of Windows'
+     * {@code mmap.mmap(-1, length, tagname=tagname)}, through {@link SharedMemory#openOrCreate(String, long)}. Every
+     * {@code MmapFile} (and {@link SharedMemory} mapping) of one tagname, in this process or another, shares the same
+     * memory, as does Python's {@code multiprocessing.shared_memory.SharedMemory(name=tagname)}. The map is
+     * {@code READ_WRITE}; {@link #size()} is the object's size and {@link #resize} resizes the object. Closing the
+     * map leaves the object in place: {@link SharedMemory#unlink(String)} removes it.
+     *
+     * @throws IllegalArgumentException            if {@code length < 0} or {@code tagname} is not a valid shared
+     *                                             memory name (see {@link SharedMemory})
+     * @throws ErrnoException                      {@code EINVAL} if {@code length} is 0 (as {@code mmap(2)}), or if
+     *                                             sizing or mapping the object fails
+     * @throws java.nio.file.AccessDeniedException if the object exists with permissions that do not allow reading
+     *                                             and writing
+     */
+    public static MmapFile named(String tagname, long length) throws IOException {
+        Objects.requireNonNull(tagname, "tagname");
+        if (length < 0) {
+            throw new IllegalArgumentException("length=" + length + ": must be >= 0");
+        }
+        if (length == 0) {
+            throw Errors.errno("mmap", -Errors.EINVAL, "tagname=" + tagname + ", length=0");
+        }
+        return new MmapFile(SharedMemory.openOrCreate(tagname, length), MapMode.READ_WRITE);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // State
 
@@ -191,6 +218,8 @@ public final class MmapFile implements AutoCloseable, SeekableByteChannel {
 
     /**
      * The size of the mapped file in bytes, which may differ from {@link #length()}: {@code size()} ({@code fstat}).
+     *
+     * For {@link #named} maps, the size of the shared memory object.
      *
      * @throws ErrnoException {@code EBADF} for {@link #anonymous} memory, as in Python
      */

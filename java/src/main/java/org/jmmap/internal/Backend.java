@@ -129,4 +129,29 @@ public interface Backend {
 
     /** Whether this thread's last {@link #getAndAddLong}/{@link #getAndSetLong} faulted. */
     boolean atomicFaulted();
+
+    /**
+     * {@code shm_open(3)}: a descriptor of the POSIX shared memory object {@code name} (bytes in the platform
+     * encoding, with its leading {@code /}, without a terminating NUL), opened {@code O_CLOEXEC|O_NOFOLLOW}.
+     */
+    int shmOpen(byte[] name, int flags, int mode);
+
+    /** {@code shm_unlink(3)} of {@code name}, encoded as for {@link #shmOpen}. */
+    int shmUnlink(byte[] name);
+
+    /** {@code fchmod(2)}: sets the permission bits exactly, whatever the umask. */
+    int fchmod(int fd, int mode);
+
+    /** {@code flock(2)}: {@code LOCK_SH}, {@code LOCK_EX} or {@code LOCK_UN}, optionally with {@code LOCK_NB}. */
+    int flock(int fd, int operation);
+
+    /**
+     * {@code fcntl(2)} with a lock command ({@code F_OFD_SETLK}, {@code F_OFD_SETLKW}, {@code F_OFD_GETLK}) and a
+     * {@code struct flock} of {@code type} ({@code F_RDLCK}, {@code F_WRLCK}, {@code F_UNLCK}) over
+     * {@code [start, start + length)} from the start of the file, {@code length} 0 meaning to the end of the file
+     * and beyond. For {@code F_OFD_GETLK}, {@code found} (4 elements; null for the other commands) receives the
+     * {@code l_type}, {@code l_start}, {@code l_len} and {@code l_pid} the kernel wrote back ({@code l_type}
+     * {@code F_UNLCK} when nothing conflicts). A lock held by another open file description is {@code -EAGAIN}.
+     */
+    int fcntlLock(int fd, int command, int type, long start, long length, long[] found);
 }

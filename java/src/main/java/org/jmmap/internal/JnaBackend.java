@@ -87,6 +87,30 @@ final class JnaBackend implements Backend {
         static native int mlock2(long address, long length, int flags) throws LastErrorException;
         static native int munlock(long address, long length) throws LastErrorException;
         static native int mincore(long address, long length, byte[] vector) throws LastErrorException;
+
+        static native int fchmod(int fd, int mode) throws LastErrorException;
+        static native int flock(int fd, int operation) throws LastErrorException;
+        /** Variadic in C; with the one pointer argument passed in a register, the fixed form is compatible. */
+        static native int fcntl(int fd, int command, byte[] lock) throws LastErrorException;
+    }
+
+    /**
+     * {@code shm_open} and {@code shm_unlink}: in libc since glibc 2.34, in librt before. Bound on first use, so a
+     * libc without them costs nothing until shared memory is used.
+     */
+    private static final class LibShm {
+        static {
+            NativeLibrary library = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+            try {
+                library.getFunction("shm_open");
+            } catch (UnsatisfiedLinkError e) {
+                library = NativeLibrary.getInstance("rt");
+            }
+            Native.register(library);
+        }
+
+        static native int shm_open(byte[] name, int flags, int mode) throws LastErrorException;
+        static native int shm_unlink(byte[] name) throws LastErrorException;
     }
 
     private static final int EINTR = 4;
@@ -411,5 +435,87 @@ final class JnaBackend implements Backend {
     @Override
     public boolean atomicFaulted() {
         return false; // nothing here survives a fault to report it
+    }
+
+    private static byte[] terminated(byte[] name) {
+        byte[] terminated = new byte[name.length + 1];
+        System.arraycopy(name, 0, terminated, 0, name.length);
+        return terminated;
+    }
+
+    @Override
+    public int shmOpen(byte[] name, int flags, int mode) {
+        byte[] terminated = terminated(name);
+        while (true) {
+            try {
+                return LibShm.shm_open(terminated, flags, mode);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int shmUnlink(byte[] name) {
+        try {
+            return LibShm.shm_unlink(terminated(name));
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int fchmod(int fd, int mode) {
+        while (true) {
+            try {
+                return LibC.fchmod(fd, mode);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int flock(int fd, int operation) {
+        while (true) {
+            try {
+                return LibC.flock(fd, operation);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+    }
+
+    @Override
+    public int fcntlLock(int fd, int command, int type, long start, long length, long[] found) {
+        byte[] lock = new byte[JnaPlatformTable.FLOCK_SIZE]; // l_pid stays 0, as the OFD commands require
+        ByteBuffer fields = ByteBuffer.wrap(lock).order(ByteOrder.nativeOrder());
+        fields.putShort(JnaPlatformTable.FLOCK_TYPE_OFFSET, (short) type);
+        fields.putShort(JnaPlatformTable.FLOCK_WHENCE_OFFSET, (short) JnaPlatformTable.SEEK_SET);
+        fields.putLong(JnaPlatformTable.FLOCK_START_OFFSET, start);
+        fields.putLong(JnaPlatformTable.FLOCK_LEN_OFFSET, length);
+        while (true) {
+            try {
+                LibC.fcntl(fd, command, lock);
+                break;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    return -e.getErrorCode();
+                }
+            }
+        }
+        if (found != null) {
+            found[0] = fields.getShort(JnaPlatformTable.FLOCK_TYPE_OFFSET);
+            found[1] = fields.getLong(JnaPlatformTable.FLOCK_START_OFFSET);
+            found[2] = fields.getLong(JnaPlatformTable.FLOCK_LEN_OFFSET);
+            found[3] = fields.getInt(JnaPlatformTable.FLOCK_PID_OFFSET);
+        }
+        return 0;
     }
 }

@@ -17,6 +17,15 @@ final class JnaPlatformTable {
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
 
+    /** {@code struct flock} on linux-x86_64, for {@code fcntl}. */
+    static final int FLOCK_SIZE = 32;
+    static final int FLOCK_TYPE_OFFSET = 0;
+    static final int FLOCK_WHENCE_OFFSET = 2;
+    static final int FLOCK_START_OFFSET = 8;
+    static final int FLOCK_LEN_OFFSET = 16;
+    static final int FLOCK_PID_OFFSET = 24;
+    static final int SEEK_SET = 0;
+
     private JnaPlatformTable() {
     }
 
@@ -66,6 +75,8 @@ final class JnaPlatformTable {
             c("POSIX_FADV_WILLNEED", 3), c("POSIX_FADV_DONTNEED", 4), c("POSIX_FADV_NOREUSE", 5),
             c("FALLOC_FL_KEEP_SIZE", 1), c("FALLOC_FL_PUNCH_HOLE", 2), c("LOCK_SH", 1),
             c("LOCK_EX", 2), c("LOCK_NB", 4), c("LOCK_UN", 8),
+            c("NAME_MAX", 255), c("F_RDLCK", 0), c("F_WRLCK", 1), c("F_UNLCK", 2),
+            c("F_OFD_GETLK", 36), c("F_OFD_SETLK", 37), c("F_OFD_SETLKW", 38),
     };
 
     private static final Object[][] LINUX_ERRNO = {

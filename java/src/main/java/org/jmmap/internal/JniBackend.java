@@ -78,6 +78,13 @@ final class JniBackend implements Backend {
     @Override public long getAndAddLong(long address, long delta) { return getAndAddLong0(address, delta); }
     @Override public long getAndSetLong(long address, long value) { return getAndSetLong0(address, value); }
     @Override public boolean atomicFaulted() { return atomicFaulted0(); }
+    @Override public int shmOpen(byte[] name, int flags, int mode) { return shmOpen0(name, flags, mode); }
+    @Override public int shmUnlink(byte[] name) { return shmUnlink0(name); }
+    @Override public int fchmod(int fd, int mode) { return fchmod0(fd, mode); }
+    @Override public int flock(int fd, int operation) { return flock0(fd, operation); }
+    @Override public int fcntlLock(int fd, int command, int type, long start, long length, long[] found) {
+        return fcntlLock0(fd, command, type, start, length, found);
+    }
 
     // jmmap_info.c
     private static native String constants0();
@@ -118,4 +125,13 @@ final class JniBackend implements Backend {
     private static native long getAndAddLong0(long address, long delta);
     private static native long getAndSetLong0(long address, long value);
     private static native boolean atomicFaulted0();
+
+    // jmmap_shm.c
+    private static native int shmOpen0(byte[] name, int flags, int mode);
+    private static native int shmUnlink0(byte[] name);
+    private static native int fchmod0(int fd, int mode);
+
+    // jmmap_lock.c
+    private static native int flock0(int fd, int operation);
+    private static native int fcntlLock0(int fd, int command, int type, long start, long length, long[] found);
 }

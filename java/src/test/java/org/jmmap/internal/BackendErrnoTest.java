@@ -298,4 +298,125 @@ class BackendErrnoTest {
         assertEquals("EINVAL", errno(backend, backend.mincore(address, 3L * page, new byte[2])));
         assertEquals("ENOMEM", errno(backend, backend.mincore(UNMAPPED, page, residency)));
     }
+
+    /** A shared memory name unique to this JVM and call, with its leading '/'. */
+    private static byte[] segment(String what) {
+        return ("/jmmap-backend-" + ProcessHandle.current().pid() + "-" + what + "-" + System.nanoTime())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * shmOpen creates and opens a segment; EEXIST for O_CREAT|O_EXCL of an existing one, ENOENT for a missing one,
+     * EINVAL for a name with a '/' inside, ENAMETOOLONG beyond NAME_MAX; shmUnlink removes it, then ENOENT.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void shmOpenAndUnlink(Backend backend) {
+        byte[] name = segment("open");
+        int createExclusive = c(backend, "O_RDWR") | c(backend, "O_CREAT") | c(backend, "O_EXCL");
+        int fd = backend.shmOpen(name, createExclusive, 0600);
+        assertTrue(fd >= 0, () -> "shm_open: " + backend.errno().name(-fd));
+        try {
+            assertEquals(0, backend.ftruncate(fd, 4096));
+            assertEquals(4096, backend.fileSize(fd));
+            assertEquals("EEXIST", errno(backend, backend.shmOpen(name, createExclusive, 0600)));
+            int again = backend.shmOpen(name, c(backend, "O_RDONLY"), 0);
+            assertTrue(again >= 0);
+            assertEquals(4096, backend.fileSize(again));
+            backend.close(again);
+        } finally {
+            backend.close(fd);
+        }
+        assertEquals(0, backend.shmUnlink(name));
+        assertEquals("ENOENT", errno(backend, backend.shmUnlink(name)));
+        assertEquals("ENOENT", errno(backend, backend.shmOpen(name, c(backend, "O_RDONLY"), 0)));
+        assertEquals("EINVAL", errno(backend, backend.shmOpen("/a/b".getBytes(StandardCharsets.UTF_8),
+                c(backend, "O_RDONLY"), 0)));
+        byte[] tooLong = ("/" + "x".repeat(c(backend, "NAME_MAX") + 1)).getBytes(StandardCharsets.UTF_8);
+        assertEquals("ENAMETOOLONG", errno(backend, backend.shmOpen(tooLong, c(backend, "O_RDONLY"), 0)));
+    }
+
+    /** fchmod sets the mode bits exactly, whatever the umask; EBADF for a closed descriptor. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fchmod(Backend backend) throws IOException {
+        Path file = Files.write(dir.resolve("file"), new byte[1]);
+        int fd = openExisting(backend, file, "O_RDONLY");
+        assertEquals(0, backend.fchmod(fd, 0646));
+        assertEquals("rw-r--rw-", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+        backend.close(fd);
+        assertEquals("EBADF", errno(backend, backend.fchmod(fd, 0600)));
+    }
+
+    /**
+     * flock: a second open file description cannot take LOCK_EX|LOCK_NB while the first holds it, and the errno is
+     * EWOULDBLOCK, which on Linux is EAGAIN (same number; the table names a number by its canonical name, EAGAIN);
+     * shared locks coexist; LOCK_UN releases; EINVAL for an unknown operation, EBADF for a closed descriptor.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void flock(Backend backend) throws IOException {
+        Path file = Files.write(dir.resolve("file"), new byte[1]);
+        int first = openExisting(backend, file, "O_RDONLY");
+        int second = openExisting(backend, file, "O_RDONLY");
+        int nonBlocking = c(backend, "LOCK_NB");
+        try {
+            assertEquals(0, backend.flock(first, c(backend, "LOCK_EX") | nonBlocking));
+            int refused = backend.flock(second, c(backend, "LOCK_EX") | nonBlocking);
+            assertEquals("EAGAIN", errno(backend, refused));
+            assertEquals(backend.errno().number("EWOULDBLOCK").getAsInt(), -refused);
+            assertEquals("EAGAIN", errno(backend, backend.flock(second, c(backend, "LOCK_SH") | nonBlocking)));
+            assertEquals(0, backend.flock(first, c(backend, "LOCK_SH") | nonBlocking), "converted to shared");
+            assertEquals(0, backend.flock(second, c(backend, "LOCK_SH") | nonBlocking), "shared locks coexist");
+            assertEquals(0, backend.flock(first, c(backend, "LOCK_UN")));
+            assertEquals(0, backend.flock(second, c(backend, "LOCK_UN")));
+            assertEquals(0, backend.flock(second, c(backend, "LOCK_EX") | nonBlocking));
+            assertEquals("EINVAL", errno(backend, backend.flock(first, 0)));
+        } finally {
+            backend.close(first);
+            backend.close(second);
+        }
+        assertEquals("EBADF", errno(backend, backend.flock(first, c(backend, "LOCK_EX"))));
+    }
+
+    /**
+     * fcntlLock with the OFD commands: a write lock on one open file description blocks an overlapping one on
+     * another (EAGAIN), not a disjoint one; F_OFD_GETLK reports the conflicting lock (type, range, l_pid -1) or
+     * F_UNLCK; F_OFD_SETLKW takes a free range; EINVAL for an unknown type, EBADF for a write lock on a read-only
+     * descriptor.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void fcntlLock(Backend backend) throws IOException {
+        Path file = Files.write(dir.resolve("file"), new byte[1]);
+        int first = openExisting(backend, file, "O_RDWR");
+        int second = openExisting(backend, file, "O_RDWR");
+        int readOnly = openExisting(backend, file, "O_RDONLY");
+        int setLock = c(backend, "F_OFD_SETLK");
+        int write = c(backend, "F_WRLCK");
+        try {
+            assertEquals(0, backend.fcntlLock(first, setLock, write, 100, 50, null));
+            assertEquals("EAGAIN", errno(backend, backend.fcntlLock(second, setLock, write, 149, 1, null)));
+            assertEquals("EAGAIN", errno(backend, backend.fcntlLock(second, setLock, c(backend, "F_RDLCK"), 0, 0,
+                    null)));
+            assertEquals(0, backend.fcntlLock(second, c(backend, "F_OFD_SETLKW"), write, 150, 10, null));
+            long[] found = new long[4];
+            assertEquals(0, backend.fcntlLock(second, c(backend, "F_OFD_GETLK"), write, 0, 120, found));
+            assertEquals(write, found[0]);
+            assertEquals(100, found[1]);
+            assertEquals(50, found[2]);
+            assertEquals(-1, found[3], "OFD locks have no owning process");
+            assertEquals(0, backend.fcntlLock(second, c(backend, "F_OFD_GETLK"), write, 0, 100, found));
+            assertEquals(c(backend, "F_UNLCK"), found[0]);
+            assertEquals(0, backend.fcntlLock(first, setLock, c(backend, "F_UNLCK"), 100, 50, null));
+            assertEquals(0, backend.fcntlLock(second, setLock, write, 0, 0, null));
+            assertEquals("EINVAL", errno(backend, backend.fcntlLock(first, setLock, 99, 0, 1, null)));
+            assertEquals("EBADF", errno(backend, backend.fcntlLock(readOnly, setLock, write, 0, 1, null)));
+        } finally {
+            backend.close(first);
+            backend.close(second);
+            backend.close(readOnly);
+        }
+    }
 }
