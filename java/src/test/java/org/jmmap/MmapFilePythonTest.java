@@ -258,11 +258,20 @@ class MmapFilePythonTest {
 
     /** Runs {@code ops} on two copies of {@code initial} and compares every result and the final files. */
     private void crossCheck(String name, byte[] initial, List<String> ops) throws IOException {
-        Path script = Files.writeString(directory.resolve("mmap_ops.py"), SCRIPT);
-        Path opsFile = Files.write(directory.resolve(name + ".ops"), ops);
         Path pythonFile = Files.write(directory.resolve(name + ".python"), initial);
         Path javaFile = Files.write(directory.resolve(name + ".java"), initial);
+        compareResults(directory, name, pythonFile, javaFile, ops);
+        assertArrayEquals(Files.readAllBytes(pythonFile), Files.readAllBytes(javaFile), name + ": the final files");
+    }
 
+    /**
+     * Runs {@code ops} in Python on {@code pythonFile} and in {@link MmapFile} on {@code javaFile} (two copies of
+     * one file) and asserts that every operation has the same result.
+     */
+    static void compareResults(Path directory, String name, Path pythonFile, Path javaFile, List<String> ops)
+            throws IOException {
+        Path script = Files.writeString(directory.resolve("mmap_ops.py"), SCRIPT);
+        Path opsFile = Files.write(directory.resolve(name + ".ops"), ops);
         List<String> expected = Arrays.asList(MmapFilePython.runScript(script, pythonFile.toString(),
                 opsFile.toString()).split("\n", -1));
         expected = expected.subList(0, expected.size() - 1); // the trailing newline
@@ -288,14 +297,13 @@ class MmapFilePythonTest {
                         + ", the operations before:" + context);
             }
         }
-        assertArrayEquals(Files.readAllBytes(pythonFile), Files.readAllBytes(javaFile), name + ": the final files");
     }
 
     private static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
-    private static String hex(String ascii) {
+    static String hex(String ascii) {
         return "x" + HEX.formatHex(ascii.getBytes(StandardCharsets.US_ASCII));
     }
 
