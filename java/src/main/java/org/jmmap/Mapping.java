@@ -1354,10 +1354,11 @@ public final class Mapping implements AutoCloseable {
                 throw new UnsupportedOperationException("resize needs a READ_WRITE file mapping or anonymous "
                         + "memory; this is a " + mode + " mapping of " + source());
             }
-            if (newLength == old.length) {
-                return;
+            boolean anonymous = file == null && segment == null;
+            if (newLength == old.length && (anonymous || !fileEndsAtMapping)) {
+                return; // with fileEndsAtMapping, the file's length is set even when the mapping's stays
             }
-            if (file == null && segment == null) {
+            if (anonymous) {
                 resizeAnonymous(old, newLength);
             } else {
                 resizeFile(old, newLength, fileEndsAtMapping);

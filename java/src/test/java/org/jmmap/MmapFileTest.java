@@ -463,6 +463,9 @@ class MmapFileTest {
             assertThrows(IllegalArgumentException.class, () -> m.write(new byte[0]));
             assertEquals(10, m.find(new byte[0]), "find clamps the position to the end");
             assertArrayEquals(Arrays.copyOfRange(content, PAGE, PAGE + 10), m.slice(0, 10));
+            FileProbes.writeAt(f, 3 * PAGE, new byte[] {1});
+            m.resize(10);
+            assertEquals(PAGE + 10, Files.size(f), "the same size still sets the file's");
             assertThrows(IllegalArgumentException.class, () -> m.seek(0, MmapFile.SEEK_CUR), "past the end");
             assertEquals(0, m.seek(-PAGE, MmapFile.SEEK_CUR));
         }
