@@ -217,6 +217,19 @@ public final class Mapping implements AutoCloseable {
         return new Mapping(MapMode.PRIVATE, null, 0, optionFlags, null, region);
     }
 
+    /**
+     * {@code length} bytes of zero-filled shared anonymous memory ({@code MAP_SHARED|MAP_ANONYMOUS}), as Python's
+     * {@code mmap.mmap(-1, length)} maps for {@link MmapFile}: {@link Advice#DONT_NEED} keeps its content and
+     * {@link Advice#REMOVE} applies. Its {@link #mode()} is {@link MapMode#READ_WRITE}; resize copies.
+     */
+    static Mapping anonymousShared(long length) throws IOException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("length=" + length + ": must be > 0");
+        }
+        Region region = mapAnonymous(length, MAP_SHARED);
+        return new Mapping(MapMode.READ_WRITE, null, 0, MAP_SHARED, null, region);
+    }
+
     /** The page size of this system in bytes. */
     public static int pageSize() {
         return PAGE_SIZE;
@@ -261,6 +274,34 @@ public final class Mapping implements AutoCloseable {
     /** @param length the length to map, or -1 for the whole file */
     private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options)
             throws IOException {
+        return mapFile(file, mode, offset, length, options, null);
+    }
+
+    /** Decides the length to map once the file's size is known; used by {@link MmapFile}. */
+    @FunctionalInterface
+    interface LengthRule {
+        /**
+         * The length to map, at most {@code fileSize - offset}, or an exception saying why the file cannot be
+         * mapped.
+         */
+        long lengthFor(long fileSize) throws IOException;
+    }
+
+    /**
+     * Maps an existing file as {@link MmapFile} does (as Python's {@code mmap} maps a descriptor): never creates,
+     * extends or shrinks the file; {@code rule} decides the length from the file's size; the mapping keeps its
+     * descriptor in every mode, for {@link #descriptorFileSize()}.
+     */
+    static Mapping mapExisting(Path file, MapMode mode, long offset, LengthRule rule) throws IOException {
+        return mapFile(file, mode, offset, 0, NO_OPTIONS, Objects.requireNonNull(rule, "rule"));
+    }
+
+    /**
+     * @param length the length to map, or -1 for the whole file; ignored with a {@code rule}
+     * @param rule   null, or how to decide the length of an existing file that is neither created nor extended
+     */
+    private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options,
+                                   LengthRule rule) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(mode, "mode");
         int optionFlags = optionFlags(options);
@@ -274,7 +315,7 @@ public final class Mapping implements AutoCloseable {
         int openFlags = O_CLOEXEC | O_NONBLOCK | (writable ? O_RDWR : O_RDONLY);
         int fd = openRetrying(name, openFlags, 0);
         boolean created = false;
-        if (fd == -Errors.ENOENT && writable && !whole) {
+        if (fd == -Errors.ENOENT && writable && !whole && rule == null) {
             fd = openRetrying(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
             created = fd >= 0;
             if (fd == -Errors.EEXIST) { // created by someone else in between
@@ -293,7 +334,9 @@ public final class Mapping implements AutoCloseable {
             } else if (size < 0) {
                 throw Errors.file("fstat", size, file, "file=" + file);
             }
-            if (whole) {
+            if (rule != null) {
+                length = rule.lengthFor(size);
+            } else if (whole) {
                 if (size == 0) {
                     throw new IOException("cannot map " + file + ": the file is empty (map(file, READ_WRITE, 0, "
                             + "length) creates or extends a file)");
@@ -302,7 +345,7 @@ public final class Mapping implements AutoCloseable {
             }
             long end = offset + length;
             if (size < end) {
-                if (!writable) {
+                if (!writable || rule != null) {
                     throw new EOFException(file + " is " + size + " bytes long, but the " + mode + " mapping needs "
                             + "offset=" + offset + " length=" + length + " (up to byte " + end + ")");
                 }
@@ -317,7 +360,7 @@ public final class Mapping implements AutoCloseable {
             Region region = mapRegion(fd, offset, length, protection, flags, mode == MapMode.READ_ONLY,
                     "file=" + file + ", mode=" + mode);
             Descriptor descriptor = null;
-            if (writable) {
+            if (writable || rule != null) {
                 descriptor = new Descriptor(fd);
                 keepDescriptor = true;
             }
@@ -376,7 +419,9 @@ public final class Mapping implements AutoCloseable {
         if (length > Long.MAX_VALUE - HugePages.size()) {
             throw new IllegalArgumentException("length=" + length + ": too large");
         }
-        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | optionFlags, false,
+        // optionFlags holds MAP_SHARED only for anonymousShared
+        int sharing = (optionFlags & MAP_SHARED) != 0 ? 0 : MAP_PRIVATE;
+        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS | optionFlags, false,
                 "anonymous");
     }
 
@@ -1292,6 +1337,14 @@ public final class Mapping implements AutoCloseable {
      * @throws ErrnoException                if a system call fails; the mapping and the file are then unchanged
      */
     public void resize(long newLength) throws IOException {
+        resize(newLength, false);
+    }
+
+    /**
+     * {@link #resize(long)}; with {@code fileEndsAtMapping} (for {@link MmapFile}, as Python's {@code mmap.resize})
+     * a {@code READ_WRITE} file's length becomes {@code offset + newLength} even when it was longer.
+     */
+    void resize(long newLength, boolean fileEndsAtMapping) throws IOException {
         if (newLength <= 0) {
             throw new IllegalArgumentException("newLength=" + newLength + ": must be > 0");
         }
@@ -1301,13 +1354,14 @@ public final class Mapping implements AutoCloseable {
                 throw new UnsupportedOperationException("resize needs a READ_WRITE file mapping or anonymous "
                         + "memory; this is a " + mode + " mapping of " + source());
             }
-            if (newLength == old.length) {
-                return;
+            boolean anonymous = file == null && segment == null;
+            if (newLength == old.length && (anonymous || !fileEndsAtMapping)) {
+                return; // with fileEndsAtMapping, the file's length is set even when the mapping's stays
             }
-            if (file == null && segment == null) {
+            if (anonymous) {
                 resizeAnonymous(old, newLength);
             } else {
-                resizeFile(old, newLength);
+                resizeFile(old, newLength, fileEndsAtMapping);
             }
         }
     }
@@ -1318,7 +1372,8 @@ public final class Mapping implements AutoCloseable {
         long keptPages = (kept + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
         // Move the pages instead of copying them when the kernel can leave the old range mapped behind
         // (MREMAP_DONTUNMAP, Linux 5.7+); stale views of it then read zeros, as after close.
-        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & MAP_HUGETLB) != 0 || mayHoldLockedPages ? -1
+        long moved = MREMAP_DONTUNMAP == 0 || (optionFlags & (MAP_HUGETLB | MAP_SHARED)) != 0 || mayHoldLockedPages
+                ? -1
                 : NATIVE.mremap(old.base, keptPages, keptPages, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
                         fresh.base);
         int result;
@@ -1336,7 +1391,7 @@ public final class Mapping implements AutoCloseable {
         old.tombstone();
     }
 
-    private void resizeFile(Region old, long newLength) throws IOException {
+    private void resizeFile(Region old, long newLength, boolean fileEndsAtMapping) throws IOException {
         if (fileOffset > Long.MAX_VALUE - newLength - PAGE_SIZE) {
             throw new IllegalArgumentException("offset=" + fileOffset + " newLength=" + newLength
                     + ": the file would end past Long.MAX_VALUE");
@@ -1347,7 +1402,7 @@ public final class Mapping implements AutoCloseable {
         if (size < 0) {
             throw failed("fstat", size, source());
         }
-        boolean mappingReachesEndOfFile = size <= fileOffset + old.length;
+        boolean mappingReachesEndOfFile = fileEndsAtMapping || size <= fileOffset + old.length;
         long newSize = mappingReachesEndOfFile ? newEnd : Math.max(size, newEnd);
         if (newSize > size) {
             int grown = NATIVE.ftruncate(fd, newSize);
@@ -1396,6 +1451,24 @@ public final class Mapping implements AutoCloseable {
             if (descriptorCleanup != null) {
                 descriptorCleanup.clean();
             }
+        }
+    }
+
+    /**
+     * {@code fstat} size of the file whose descriptor this mapping holds (see {@link #mapExisting}), as Python's
+     * {@code mmap.size()}: {@code EBADF} for anonymous memory and for mappings that hold no descriptor.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     * @throws ErrnoException        if {@code fstat} fails
+     */
+    long descriptorFileSize() throws IOException {
+        synchronized (lock) { // close() must not close the descriptor under fstat
+            open();
+            long size = NATIVE.fileSize(descriptor == null ? -1 : descriptor.fd);
+            if (size < 0) {
+                throw Errors.errno("fstat", size, file == null && segment == null ? "anonymous" : source());
+            }
+            return size;
         }
     }
 
