@@ -3,7 +3,6 @@ package org.jmmap;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -79,11 +78,7 @@ public final class Mapping implements AutoCloseable {
     private static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
     /** Whether the backend's compare-and-set survives a page no longer backed by its file (JNI: yes, JNA: no). */
     private static final boolean FAULT_GUARD = NATIVE.name().equals("jni");
-    private static final int WINDOW_SHIFT = Region.WINDOW_SHIFT;
-    private static final long WINDOW_MASK = Region.WINDOW_MASK;
     private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE_ORDER);
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE_ORDER);
 
     private static final int O_RDONLY = C.get("O_RDONLY");
     private static final int O_RDWR = C.get("O_RDWR");
@@ -469,28 +464,6 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
-    /** The buffer holding the element at {@code offset}: the region's single buffer, or its window. */
-    private static ByteBuffer buffer(Region r, long offset) {
-        ByteBuffer single = r.single;
-        if (single != null) {
-            return single;
-        }
-        // Without bounds checks, clamped rather than cast: an offset such as Long.MIN_VALUE or 1L << 62 must not
-        // wrap around to window 0 but make the array access throw.
-        return r.windows[BOUNDS_CHECKS ? (int) (offset >>> WINDOW_SHIFT)
-                : (int) Math.min(offset >>> WINDOW_SHIFT, Integer.MAX_VALUE)];
-    }
-
-    /** The element's index in {@link #buffer(Region, long)}. */
-    private static int index(Region r, long offset) {
-        if (r.single != null) {
-            // Without bounds checks, an offset outside the int range must not wrap around to a valid index (say
-            // Long.MIN_VALUE or 1L << 32 to 0): -1 makes the buffer throw instead.
-            return BOUNDS_CHECKS || offset == (int) offset ? (int) offset : -1;
-        }
-        return (int) (offset & WINDOW_MASK);
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Element access, native byte order
 
@@ -500,7 +473,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Byte.BYTES);
         }
-        return buffer(r, offset).get(index(r, offset));
+        return r.memory.getByte(offset);
     }
 
     /** Writes the byte at {@code offset}. */
@@ -509,7 +482,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Byte.BYTES);
         }
-        buffer(r, offset).put(index(r, offset), value);
+        r.memory.putByte(offset, value);
     }
 
     /** The short at {@code offset}, native byte order. */
@@ -518,7 +491,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Short.BYTES);
         }
-        return buffer(r, offset).getShort(index(r, offset));
+        return r.memory.getShort(offset);
     }
 
     /** Writes the short at {@code offset}, native byte order. */
@@ -527,7 +500,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Short.BYTES);
         }
-        buffer(r, offset).putShort(index(r, offset), value);
+        r.memory.putShort(offset, value);
     }
 
     /** The int at {@code offset}, native byte order. */
@@ -536,7 +509,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Integer.BYTES);
         }
-        return buffer(r, offset).getInt(index(r, offset));
+        return r.memory.getInt(offset);
     }
 
     /** Writes the int at {@code offset}, native byte order. */
@@ -545,7 +518,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Integer.BYTES);
         }
-        buffer(r, offset).putInt(index(r, offset), value);
+        r.memory.putInt(offset, value);
     }
 
     /** The long at {@code offset}, native byte order. */
@@ -554,7 +527,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Long.BYTES);
         }
-        return buffer(r, offset).getLong(index(r, offset));
+        return r.memory.getLong(offset);
     }
 
     /** Writes the long at {@code offset}, native byte order. */
@@ -563,7 +536,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Long.BYTES);
         }
-        buffer(r, offset).putLong(index(r, offset), value);
+        r.memory.putLong(offset, value);
     }
 
     /** The float at {@code offset}, native byte order. */
@@ -572,7 +545,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Float.BYTES);
         }
-        return buffer(r, offset).getFloat(index(r, offset));
+        return r.memory.getFloat(offset);
     }
 
     /** Writes the float at {@code offset}, native byte order. */
@@ -581,7 +554,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Float.BYTES);
         }
-        buffer(r, offset).putFloat(index(r, offset), value);
+        r.memory.putFloat(offset, value);
     }
 
     /** The double at {@code offset}, native byte order. */
@@ -590,7 +563,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Double.BYTES);
         }
-        return buffer(r, offset).getDouble(index(r, offset));
+        return r.memory.getDouble(offset);
     }
 
     /** Writes the double at {@code offset}, native byte order. */
@@ -599,7 +572,7 @@ public final class Mapping implements AutoCloseable {
         if (BOUNDS_CHECKS) {
             checkIndex(r, offset, Double.BYTES);
         }
-        buffer(r, offset).putDouble(index(r, offset), value);
+        r.memory.putDouble(offset, value);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -850,7 +823,7 @@ public final class Mapping implements AutoCloseable {
     public int getIntVolatile(long offset) {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getVolatile(buffer(r, offset), index(r, offset));
+        return r.memory.getIntVolatile(offset);
     }
 
     /** Volatile write of the int at {@code offset}. */
@@ -858,14 +831,14 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        INT.setVolatile(buffer(r, offset), index(r, offset), value);
+        r.memory.putIntVolatile(offset, value);
     }
 
     /** Acquire read of the int at {@code offset}: later reads and writes cannot move before it. */
     public int getIntAcquire(long offset) {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getAcquire(buffer(r, offset), index(r, offset));
+        return r.memory.getIntAcquire(offset);
     }
 
     /** Release write of the int at {@code offset}: earlier reads and writes cannot move after it. */
@@ -873,7 +846,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Integer.BYTES);
         checkWritable(r);
-        INT.setRelease(buffer(r, offset), index(r, offset), value);
+        r.memory.putIntRelease(offset, value);
     }
 
     /** Atomically sets the int at {@code offset} to {@code value} if it equals {@code expected}. */
@@ -884,7 +857,7 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedCompareAndSetInt(r, offset, expected, value, "compareAndSetInt") == 1;
         }
-        return INT.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
+        return r.memory.compareAndSetInt(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the int at {@code offset}; returns the previous value. */
@@ -895,7 +868,7 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedIntUpdate(r, offset, delta, true, "getAndAddInt");
         }
-        return (int) INT.getAndAdd(buffer(r, offset), index(r, offset), delta);
+        return r.memory.getAndAddInt(offset, delta);
     }
 
     /** Atomically sets the int at {@code offset}; returns the previous value. */
@@ -906,14 +879,14 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedIntUpdate(r, offset, value, false, "getAndSetInt");
         }
-        return (int) INT.getAndSet(buffer(r, offset), index(r, offset), value);
+        return r.memory.getAndSetInt(offset, value);
     }
 
     /** Volatile read of the long at {@code offset}. */
     public long getLongVolatile(long offset) {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
+        return r.memory.getLongVolatile(offset);
     }
 
     /** Volatile write of the long at {@code offset}. */
@@ -921,14 +894,14 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        LONG.setVolatile(buffer(r, offset), index(r, offset), value);
+        r.memory.putLongVolatile(offset, value);
     }
 
     /** Acquire read of the long at {@code offset}. */
     public long getLongAcquire(long offset) {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getAcquire(buffer(r, offset), index(r, offset));
+        return r.memory.getLongAcquire(offset);
     }
 
     /** Release write of the long at {@code offset}. */
@@ -936,7 +909,7 @@ public final class Mapping implements AutoCloseable {
         Region r = region;
         checkAtomic(r, offset, Long.BYTES);
         checkWritable(r);
-        LONG.setRelease(buffer(r, offset), index(r, offset), value);
+        r.memory.putLongRelease(offset, value);
     }
 
     /** Atomically sets the long at {@code offset} to {@code value} if it equals {@code expected}. */
@@ -947,7 +920,7 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedCompareAndSetLong(r, offset, expected, value, "compareAndSetLong") == 1;
         }
-        return LONG.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
+        return r.memory.compareAndSetLong(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the long at {@code offset}; returns the previous value. */
@@ -958,7 +931,7 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedLongUpdate(r, offset, delta, true, "getAndAddLong");
         }
-        return (long) LONG.getAndAdd(buffer(r, offset), index(r, offset), delta);
+        return r.memory.getAndAddLong(offset, delta);
     }
 
     /** Atomically sets the long at {@code offset}; returns the previous value. */
@@ -969,7 +942,7 @@ public final class Mapping implements AutoCloseable {
         if (guardedAtomics) {
             return guardedLongUpdate(r, offset, value, false, "getAndSetLong");
         }
-        return (long) LONG.getAndSet(buffer(r, offset), index(r, offset), value);
+        return r.memory.getAndSetLong(offset, value);
     }
 
     /**
@@ -1046,7 +1019,7 @@ public final class Mapping implements AutoCloseable {
     public ByteBuffer asByteBuffer(long offset, int length) {
         Region r = region;
         checkRange(r, offset, length);
-        return r.view(offset, length);
+        return r.memory.view(offset, length);
     }
 
     // ---------------------------------------------------------------------------------------------------------
