@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
+import org.jmmap.internal.Backends;
 
 /**
  * Element access to one {@link Region}, JDK 22+ form: one {@code MemorySegment} over the whole region, whatever its
@@ -46,10 +47,21 @@ final class Memory {
     /** The memory of a closed mapping: an empty segment, every access throws. */
     static final Memory CLOSED = new Memory();
 
+    /**
+     * The longest view {@code MemorySegment.asByteBuffer} makes ({@code ArraysSupport.SOFT_MAX_ARRAY_LENGTH}); a
+     * longer one (up to {@code Integer.MAX_VALUE} bytes) is a direct buffer of the C layer, pinned like those of the
+     * JDK 17 form.
+     */
+    private static final int LONGEST_SEGMENT_VIEW = Integer.MAX_VALUE - 8;
+
     private final MemorySegment segment;
+    private final long address;
+    private final Region.Release release;
 
     private Memory() {
         this.segment = MemorySegment.NULL;
+        this.address = 0;
+        this.release = null;
     }
 
     /**
@@ -57,6 +69,8 @@ final class Memory {
      * scope is unreachable.
      */
     Memory(long address, long length, boolean readOnly, Region.Release release) {
+        this.address = address;
+        this.release = release;
         Runnable unpin = release.pinned();
         MemorySegment whole;
         try {
@@ -71,10 +85,16 @@ final class Memory {
 
     /**
      * A big-endian view of {@code [offset, offset + size)}; it keeps the segment's scope, and so the range,
-     * reachable. The range must lie within the region.
+     * reachable (a view longer than {@link #LONGEST_SEGMENT_VIEW} pins the range itself). The range must lie
+     * within the region.
      */
     ByteBuffer view(long offset, int size) {
-        return segment.asSlice(offset, size).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+        if (size <= LONGEST_SEGMENT_VIEW) {
+            return segment.asSlice(offset, size).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+        }
+        ByteBuffer root = Backends.get().newDirectBuffer(address + offset, size);
+        release.pin(root);
+        return (segment.isReadOnly() ? root.asReadOnlyBuffer() : root).order(ByteOrder.BIG_ENDIAN);
     }
 
     /**
