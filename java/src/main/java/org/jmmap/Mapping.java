@@ -31,7 +31,8 @@ import org.jmmap.internal.Constants;
  * Every offset is relative to the mapping's first byte, whatever file offset it was mapped at. Every access is
  * bounds-checked and throws {@link IndexOutOfBoundsException} naming the offset, the size and the mapping length.
  * {@code -Djmmap.disable.bounds.checks=true} removes the mapping's own checks from element access (for benchmarks);
- * the {@code ByteBuffer}s underneath still check theirs, so a bad offset still throws rather than touching memory
+ * the memory access underneath still checks its own bounds ({@code ByteBuffer}s on JDK 17 to 21, one
+ * {@code MemorySegment} over the whole mapping on JDK 22+), so a bad offset still throws rather than touching memory
  * outside the mapping, just with a less helpful exception. Bulk operations are always checked.
  *
  * <h2>Byte order and atomics</h2>
@@ -47,7 +48,8 @@ import org.jmmap.internal.Constants;
  * serialized with each other. After {@code close()} every method except {@code close} and {@code isOpen} throws
  * {@link IllegalStateException}. An access racing with {@code close()} on another thread, and any
  * {@link #asByteBuffer} view used after {@code close()} or {@code resize()}, never crash the JVM: the address range
- * stays mapped to inert zero pages until no buffer over it is reachable, then it is unmapped.
+ * stays mapped to inert zero pages until nothing over it (a buffer, or on JDK 22+ the mapping's memory segment) is
+ * reachable, then it is unmapped.
  *
  * <h2>When the file shrinks underneath</h2>
  * If another process truncates the file, pages past its new end are no longer backed and the CPU raises SIGBUS on
@@ -57,7 +59,8 @@ import org.jmmap.internal.Constants;
  *       {@code lastIndexOf}) throw {@link UncheckedIOException} at once, whose cause is an {@link ErrnoException}
  *       with errno {@code EFAULT}; bytes before the faulting page may have been transferred;</li>
  *   <li>element access (the {@code get}/{@code put} methods of primitives, the volatile and acquire/release ones,
- *       and {@code asByteBuffer} views) inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
+ *       and {@code asByteBuffer} views) inherits HotSpot's handling for {@code MappedByteBuffer} (and, on JDK 22+,
+ *       for memory segments): the JVM throws {@link InternalError}. HotSpot may
  *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
  *       later in the same thread), and the faulting read returns an undefined value meanwhile;</li>
  *   <li>the read-modify-write atomics ({@code compareAndSet}, {@code getAndAdd}, {@code getAndSet}) of a file
