@@ -126,6 +126,12 @@ public final class Mapping implements AutoCloseable {
      */
     private Region region;
     /**
+     * {@code region.memory}, read by element access on its own so that an access loads one field less (the JIT
+     * cannot keep fields in registers across a volatile or acquire access). Set after {@link #region}; a thread
+     * that sees an older value uses the older, tombstoned memory, which stays mapped while it holds it.
+     */
+    private Memory memory;
+    /**
      * Whether pages of this mapping may be locked ({@link MapOption#LOCKED}, or {@code lockPages} was called).
      * Resize then copies anonymous memory instead of moving it with {@code MREMAP_DONTUNMAP}, which clears the
      * lock of the whole VMA holding the old range, and that VMA may include a locked neighbouring mapping the
@@ -146,6 +152,7 @@ public final class Mapping implements AutoCloseable {
         this.descriptor = descriptor;
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
         this.region = region;
+        this.memory = region.memory;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
         this.guardedAtomics = file != null && FAULT_GUARD;
     }
@@ -437,6 +444,19 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
+    private static void checkIndex(Memory m, long offset, int size) {
+        if (offset < 0 || offset > m.length - size) {
+            throw outOfBounds(m, offset, size);
+        }
+    }
+
+    private static RuntimeException outOfBounds(Memory m, long offset, long size) {
+        if (m == Memory.CLOSED) {
+            return Errors.closed();
+        }
+        return new IndexOutOfBoundsException("offset=" + offset + " size=" + size + " length=" + m.length);
+    }
+
     private static void checkRange(Region r, long offset, long size) {
         if (offset < 0 || size < 0 || offset > r.length - size) {
             throw outOfBounds(r, offset, size);
@@ -450,13 +470,13 @@ public final class Mapping implements AutoCloseable {
         return new IndexOutOfBoundsException("offset=" + offset + " size=" + size + " length=" + r.length);
     }
 
-    private static void checkAtomic(Region r, long offset, int size) {
+    private static void checkAtomic(Memory m, long offset, int size) {
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, size);
+            checkIndex(m, offset, size);
         }
-        if (((r.address + offset) & (size - 1)) != 0) {
+        if (((m.address + offset) & (size - 1)) != 0) {
             throw new IllegalArgumentException("offset=" + offset + " address=0x"
-                    + Long.toHexString(r.address + offset) + ": atomic access needs " + size + "-byte alignment");
+                    + Long.toHexString(m.address + offset) + ": atomic access needs " + size + "-byte alignment");
         }
     }
 
@@ -467,115 +487,121 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
+    private void checkWritable(Memory m) {
+        if (m.readOnly) {
+            throw m == Memory.CLOSED ? Errors.closed() : new ReadOnlyBufferException();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Element access, native byte order
 
     /** The byte at {@code offset}. */
     public byte getByte(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Byte.BYTES);
+            checkIndex(m, offset, Byte.BYTES);
         }
-        return r.memory.getByte(offset);
+        return m.getByte(offset);
     }
 
     /** Writes the byte at {@code offset}. */
     public void putByte(long offset, byte value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Byte.BYTES);
+            checkIndex(m, offset, Byte.BYTES);
         }
-        r.memory.putByte(offset, value);
+        m.putByte(offset, value);
     }
 
     /** The short at {@code offset}, native byte order. */
     public short getShort(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Short.BYTES);
+            checkIndex(m, offset, Short.BYTES);
         }
-        return r.memory.getShort(offset);
+        return m.getShort(offset);
     }
 
     /** Writes the short at {@code offset}, native byte order. */
     public void putShort(long offset, short value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Short.BYTES);
+            checkIndex(m, offset, Short.BYTES);
         }
-        r.memory.putShort(offset, value);
+        m.putShort(offset, value);
     }
 
     /** The int at {@code offset}, native byte order. */
     public int getInt(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        return r.memory.getInt(offset);
+        return m.getInt(offset);
     }
 
     /** Writes the int at {@code offset}, native byte order. */
     public void putInt(long offset, int value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        r.memory.putInt(offset, value);
+        m.putInt(offset, value);
     }
 
     /** The long at {@code offset}, native byte order. */
     public long getLong(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        return r.memory.getLong(offset);
+        return m.getLong(offset);
     }
 
     /** Writes the long at {@code offset}, native byte order. */
     public void putLong(long offset, long value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        r.memory.putLong(offset, value);
+        m.putLong(offset, value);
     }
 
     /** The float at {@code offset}, native byte order. */
     public float getFloat(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Float.BYTES);
+            checkIndex(m, offset, Float.BYTES);
         }
-        return r.memory.getFloat(offset);
+        return m.getFloat(offset);
     }
 
     /** Writes the float at {@code offset}, native byte order. */
     public void putFloat(long offset, float value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Float.BYTES);
+            checkIndex(m, offset, Float.BYTES);
         }
-        r.memory.putFloat(offset, value);
+        m.putFloat(offset, value);
     }
 
     /** The double at {@code offset}, native byte order. */
     public double getDouble(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Double.BYTES);
+            checkIndex(m, offset, Double.BYTES);
         }
-        return r.memory.getDouble(offset);
+        return m.getDouble(offset);
     }
 
     /** Writes the double at {@code offset}, native byte order. */
     public void putDouble(long offset, double value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Double.BYTES);
+            checkIndex(m, offset, Double.BYTES);
         }
-        r.memory.putDouble(offset, value);
+        m.putDouble(offset, value);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -824,128 +850,128 @@ public final class Mapping implements AutoCloseable {
 
     /** Volatile read of the int at {@code offset}. */
     public int getIntVolatile(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        return r.memory.getIntVolatile(offset);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        return m.getIntVolatile(offset);
     }
 
     /** Volatile write of the int at {@code offset}. */
     public void putIntVolatile(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
-        r.memory.putIntVolatile(offset, value);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
+        m.putIntVolatile(offset, value);
     }
 
     /** Acquire read of the int at {@code offset}: later reads and writes cannot move before it. */
     public int getIntAcquire(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        return r.memory.getIntAcquire(offset);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        return m.getIntAcquire(offset);
     }
 
     /** Release write of the int at {@code offset}: earlier reads and writes cannot move after it. */
     public void putIntRelease(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
-        r.memory.putIntRelease(offset, value);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
+        m.putIntRelease(offset, value);
     }
 
     /** Atomically sets the int at {@code offset} to {@code value} if it equals {@code expected}. */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedCompareAndSetInt(r, offset, expected, value, "compareAndSetInt") == 1;
+            return guardedCompareAndSetInt(m, offset, expected, value, "compareAndSetInt") == 1;
         }
-        return r.memory.compareAndSetInt(offset, expected, value);
+        return m.compareAndSetInt(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the int at {@code offset}; returns the previous value. */
     public int getAndAddInt(long offset, int delta) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedIntUpdate(r, offset, delta, true, "getAndAddInt");
+            return guardedIntUpdate(m, offset, delta, true, "getAndAddInt");
         }
-        return r.memory.getAndAddInt(offset, delta);
+        return m.getAndAddInt(offset, delta);
     }
 
     /** Atomically sets the int at {@code offset}; returns the previous value. */
     public int getAndSetInt(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedIntUpdate(r, offset, value, false, "getAndSetInt");
+            return guardedIntUpdate(m, offset, value, false, "getAndSetInt");
         }
-        return r.memory.getAndSetInt(offset, value);
+        return m.getAndSetInt(offset, value);
     }
 
     /** Volatile read of the long at {@code offset}. */
     public long getLongVolatile(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        return r.memory.getLongVolatile(offset);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        return m.getLongVolatile(offset);
     }
 
     /** Volatile write of the long at {@code offset}. */
     public void putLongVolatile(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
-        r.memory.putLongVolatile(offset, value);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
+        m.putLongVolatile(offset, value);
     }
 
     /** Acquire read of the long at {@code offset}. */
     public long getLongAcquire(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        return r.memory.getLongAcquire(offset);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        return m.getLongAcquire(offset);
     }
 
     /** Release write of the long at {@code offset}. */
     public void putLongRelease(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
-        r.memory.putLongRelease(offset, value);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
+        m.putLongRelease(offset, value);
     }
 
     /** Atomically sets the long at {@code offset} to {@code value} if it equals {@code expected}. */
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedCompareAndSetLong(r, offset, expected, value, "compareAndSetLong") == 1;
+            return guardedCompareAndSetLong(m, offset, expected, value, "compareAndSetLong") == 1;
         }
-        return r.memory.compareAndSetLong(offset, expected, value);
+        return m.compareAndSetLong(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the long at {@code offset}; returns the previous value. */
     public long getAndAddLong(long offset, long delta) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedLongUpdate(r, offset, delta, true, "getAndAddLong");
+            return guardedLongUpdate(m, offset, delta, true, "getAndAddLong");
         }
-        return r.memory.getAndAddLong(offset, delta);
+        return m.getAndAddLong(offset, delta);
     }
 
     /** Atomically sets the long at {@code offset}; returns the previous value. */
     public long getAndSetLong(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedLongUpdate(r, offset, value, false, "getAndSetLong");
+            return guardedLongUpdate(m, offset, value, false, "getAndSetLong");
         }
-        return r.memory.getAndSetLong(offset, value);
+        return m.getAndSetLong(offset, value);
     }
 
     /**
@@ -953,12 +979,12 @@ public final class Mapping implements AutoCloseable {
      * longer backs (it is not covered by HotSpot's handling of faulting unsafe accesses). Returns 1 (set) or 0 (not
      * set); a fault throws {@link UncheckedIOException} ({@code EFAULT}) for {@code call}.
      */
-    private static int guardedCompareAndSetInt(Region r, long offset, int expected, int value, String call) {
+    private static int guardedCompareAndSetInt(Memory m, long offset, int expected, int value, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
+            checkIndex(m, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
         }
-        int result = NATIVE.compareAndSetInt(r.address + offset, expected, value);
-        Reference.reachabilityFence(r);
+        int result = NATIVE.compareAndSetInt(m.address + offset, expected, value);
+        Reference.reachabilityFence(m);
         if (result < 0) {
             throw Errors.bulk(call, result, offset, Integer.BYTES);
         }
@@ -969,13 +995,13 @@ public final class Mapping implements AutoCloseable {
      * Fetch-and-add ({@code add}) or exchange of an int in C under the SIGBUS guard, for the reason given at
      * {@link #guardedCompareAndSetInt}; returns the value before.
      */
-    private static int guardedIntUpdate(Region r, long offset, int operand, boolean add, String call) {
+    private static int guardedIntUpdate(Memory m, long offset, int operand, boolean add, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        long address = r.address + offset;
+        long address = m.address + offset;
         long previous = add ? NATIVE.getAndAddInt(address, operand) : NATIVE.getAndSetInt(address, operand);
-        Reference.reachabilityFence(r);
+        Reference.reachabilityFence(m);
         if (previous == Long.MIN_VALUE) {
             throw Errors.bulk(call, -Errors.EFAULT, offset, Integer.BYTES);
         }
@@ -983,13 +1009,13 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** {@link #guardedIntUpdate} for a long. */
-    private static long guardedLongUpdate(Region r, long offset, long operand, boolean add, String call) {
+    private static long guardedLongUpdate(Memory m, long offset, long operand, boolean add, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        long address = r.address + offset;
+        long address = m.address + offset;
         long previous = add ? NATIVE.getAndAddLong(address, operand) : NATIVE.getAndSetLong(address, operand);
-        Reference.reachabilityFence(r);
+        Reference.reachabilityFence(m);
         if (previous == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
             throw Errors.bulk(call, -Errors.EFAULT, offset, Long.BYTES);
         }
@@ -997,12 +1023,12 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** {@link #guardedCompareAndSetInt} for a long. */
-    private static int guardedCompareAndSetLong(Region r, long offset, long expected, long value, String call) {
+    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        int result = NATIVE.compareAndSetLong(r.address + offset, expected, value);
-        Reference.reachabilityFence(r);
+        int result = NATIVE.compareAndSetLong(m.address + offset, expected, value);
+        Reference.reachabilityFence(m);
         if (result < 0) {
             throw Errors.bulk(call, result, offset, Long.BYTES);
         }
@@ -1300,6 +1326,7 @@ public final class Mapping implements AutoCloseable {
             throw Errors.errno("resize", result, "length=" + old.length + ", newLength=" + newLength);
         }
         region = fresh;
+        memory = fresh.memory;
         old.tombstone();
     }
 
@@ -1333,6 +1360,7 @@ public final class Mapping implements AutoCloseable {
             throw e;
         }
         region = fresh;
+        memory = fresh.memory;
         // Tombstone before truncating: no one can then touch a page past the new end of the file.
         old.tombstone();
         if (newSize < size) {
@@ -1360,6 +1388,7 @@ public final class Mapping implements AutoCloseable {
             }
             r.tombstone();
             region = Region.CLOSED;
+            memory = Memory.CLOSED;
             if (descriptorCleanup != null) {
                 descriptorCleanup.clean();
             }
