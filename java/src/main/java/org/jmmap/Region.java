@@ -20,11 +20,11 @@ import org.jmmap.internal.Constants;
  * <p>Lifetime (DESIGN decision 3): the range is never unmapped while any Java object can still reach it. Closing
  * or resizing replaces it in place, atomically, with an inert private anonymous mapping (a <em>tombstone</em>:
  * readable, writable, zero-filled), so that a racing access or a stale view reads zeros instead of faulting. Every
- * object through which Java can reach the range holds a pin on it ({@link Release}): on JDK 17 each root
- * {@code ByteBuffer}, on JDK 22+ the scope of the region's {@code MemorySegment}, which every view made from it keeps
- * reachable. When a pin's holder becomes unreachable the pin is dropped, and the last pin unmaps the range. Native
- * bulk operations keep the region itself reachable ({@code Reference.reachabilityFence}) for the duration of the
- * call.
+ * object through which Java can reach the range holds a pin on it ({@link Release}): each root {@code ByteBuffer}
+ * (the windows, and views that do not fit in one), and on JDK 22+ the scope of the region's {@code MemorySegment}.
+ * Views made by slicing a window keep that window reachable. When a pin's holder becomes unreachable the pin is
+ * dropped, and the last pin unmaps the range. Native bulk operations keep the region itself reachable
+ * ({@code Reference.reachabilityFence}) for the duration of the call.
  */
 final class Region {
 
