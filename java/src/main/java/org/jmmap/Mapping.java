@@ -3,7 +3,6 @@ package org.jmmap;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -32,7 +31,8 @@ import org.jmmap.internal.Constants;
  * Every offset is relative to the mapping's first byte, whatever file offset it was mapped at. Every access is
  * bounds-checked and throws {@link IndexOutOfBoundsException} naming the offset, the size and the mapping length.
  * {@code -Djmmap.disable.bounds.checks=true} removes the mapping's own checks from element access (for benchmarks);
- * the {@code ByteBuffer}s underneath still check theirs, so a bad offset still throws rather than touching memory
+ * the memory access underneath still checks its own bounds ({@code ByteBuffer}s on JDK 17 to 21, one
+ * {@code MemorySegment} over the whole mapping on JDK 22+), so a bad offset still throws rather than touching memory
  * outside the mapping, just with a less helpful exception. Bulk operations are always checked.
  *
  * <h2>Byte order and atomics</h2>
@@ -48,7 +48,8 @@ import org.jmmap.internal.Constants;
  * serialized with each other. After {@code close()} every method except {@code close} and {@code isOpen} throws
  * {@link IllegalStateException}. An access racing with {@code close()} on another thread, and any
  * {@link #asByteBuffer} view used after {@code close()} or {@code resize()}, never crash the JVM: the address range
- * stays mapped to inert zero pages until no buffer over it is reachable, then it is unmapped.
+ * stays mapped to inert zero pages until nothing over it (a buffer, or on JDK 22+ the mapping's memory segment) is
+ * reachable, then it is unmapped.
  *
  * <h2>When the file shrinks underneath</h2>
  * If another process truncates the file, pages past its new end are no longer backed and the CPU raises SIGBUS on
@@ -58,7 +59,8 @@ import org.jmmap.internal.Constants;
  *       {@code lastIndexOf}) throw {@link UncheckedIOException} at once, whose cause is an {@link ErrnoException}
  *       with errno {@code EFAULT}; bytes before the faulting page may have been transferred;</li>
  *   <li>element access (the {@code get}/{@code put} methods of primitives, the volatile and acquire/release ones,
- *       and {@code asByteBuffer} views) inherits HotSpot's handling for {@code MappedByteBuffer}: the JVM throws {@link InternalError}. HotSpot may
+ *       and {@code asByteBuffer} views) inherits HotSpot's handling for {@code MappedByteBuffer} (and, on JDK 22+,
+ *       for memory segments): the JVM throws {@link InternalError}. HotSpot may
  *       raise it asynchronously, a little after the faulting access (JDK 17 in compiled code even some statements
  *       later in the same thread), and the faulting read returns an undefined value meanwhile;</li>
  *   <li>the read-modify-write atomics ({@code compareAndSet}, {@code getAndAdd}, {@code getAndSet}) of a file
@@ -79,11 +81,7 @@ public final class Mapping implements AutoCloseable {
     private static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
     /** Whether the backend's compare-and-set survives a page no longer backed by its file (JNI: yes, JNA: no). */
     private static final boolean FAULT_GUARD = NATIVE.name().equals("jni");
-    private static final int WINDOW_SHIFT = Region.WINDOW_SHIFT;
-    private static final long WINDOW_MASK = Region.WINDOW_MASK;
     private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE_ORDER);
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE_ORDER);
 
     private static final int O_RDONLY = C.get("O_RDONLY");
     private static final int O_RDWR = C.get("O_RDWR");
@@ -130,6 +128,12 @@ public final class Mapping implements AutoCloseable {
      */
     private Region region;
     /**
+     * {@code region.memory}, read by element access on its own so that an access loads one field less (the JIT
+     * cannot keep fields in registers across a volatile or acquire access). Set after {@link #region}; a thread
+     * that sees an older value uses the older, tombstoned memory, which stays mapped while it holds it.
+     */
+    private Memory memory;
+    /**
      * Whether pages of this mapping may be locked ({@link MapOption#LOCKED}, or {@code lockPages} was called).
      * Resize then copies anonymous memory instead of moving it with {@code MREMAP_DONTUNMAP}, which clears the
      * lock of the whole VMA holding the old range, and that VMA may include a locked neighbouring mapping the
@@ -156,6 +160,7 @@ public final class Mapping implements AutoCloseable {
         this.descriptor = descriptor;
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
         this.region = region;
+        this.memory = region.memory;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
         // A shared memory object can be truncated underneath as a file can.
         this.guardedAtomics = (file != null || segment != null) && FAULT_GUARD;
@@ -493,6 +498,19 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
+    private static void checkIndex(Memory m, long offset, int size) {
+        if (offset < 0 || offset > m.length - size) {
+            throw outOfBounds(m, offset, size);
+        }
+    }
+
+    private static RuntimeException outOfBounds(Memory m, long offset, long size) {
+        if (m == Memory.CLOSED) {
+            return Errors.closed();
+        }
+        return new IndexOutOfBoundsException("offset=" + offset + " size=" + size + " length=" + m.length);
+    }
+
     private static void checkRange(Region r, long offset, long size) {
         if (offset < 0 || size < 0 || offset > r.length - size) {
             throw outOfBounds(r, offset, size);
@@ -506,13 +524,13 @@ public final class Mapping implements AutoCloseable {
         return new IndexOutOfBoundsException("offset=" + offset + " size=" + size + " length=" + r.length);
     }
 
-    private static void checkAtomic(Region r, long offset, int size) {
+    private static void checkAtomic(Memory m, long offset, int size) {
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, size);
+            checkIndex(m, offset, size);
         }
-        if (((r.address + offset) & (size - 1)) != 0) {
+        if (((m.address + offset) & (size - 1)) != 0) {
             throw new IllegalArgumentException("offset=" + offset + " address=0x"
-                    + Long.toHexString(r.address + offset) + ": atomic access needs " + size + "-byte alignment");
+                    + Long.toHexString(m.address + offset) + ": atomic access needs " + size + "-byte alignment");
         }
     }
 
@@ -523,26 +541,10 @@ public final class Mapping implements AutoCloseable {
         }
     }
 
-    /** The buffer holding the element at {@code offset}: the region's single buffer, or its window. */
-    private static ByteBuffer buffer(Region r, long offset) {
-        ByteBuffer single = r.single;
-        if (single != null) {
-            return single;
+    private void checkWritable(Memory m) {
+        if (m.readOnly) {
+            throw m == Memory.CLOSED ? Errors.closed() : new ReadOnlyBufferException();
         }
-        // Without bounds checks, clamped rather than cast: an offset such as Long.MIN_VALUE or 1L << 62 must not
-        // wrap around to window 0 but make the array access throw.
-        return r.windows[BOUNDS_CHECKS ? (int) (offset >>> WINDOW_SHIFT)
-                : (int) Math.min(offset >>> WINDOW_SHIFT, Integer.MAX_VALUE)];
-    }
-
-    /** The element's index in {@link #buffer(Region, long)}. */
-    private static int index(Region r, long offset) {
-        if (r.single != null) {
-            // Without bounds checks, an offset outside the int range must not wrap around to a valid index (say
-            // Long.MIN_VALUE or 1L << 32 to 0): -1 makes the buffer throw instead.
-            return BOUNDS_CHECKS || offset == (int) offset ? (int) offset : -1;
-        }
-        return (int) (offset & WINDOW_MASK);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -550,110 +552,110 @@ public final class Mapping implements AutoCloseable {
 
     /** The byte at {@code offset}. */
     public byte getByte(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Byte.BYTES);
+            checkIndex(m, offset, Byte.BYTES);
         }
-        return buffer(r, offset).get(index(r, offset));
+        return m.getByte(offset);
     }
 
     /** Writes the byte at {@code offset}. */
     public void putByte(long offset, byte value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Byte.BYTES);
+            checkIndex(m, offset, Byte.BYTES);
         }
-        buffer(r, offset).put(index(r, offset), value);
+        m.putByte(offset, value);
     }
 
     /** The short at {@code offset}, native byte order. */
     public short getShort(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Short.BYTES);
+            checkIndex(m, offset, Short.BYTES);
         }
-        return buffer(r, offset).getShort(index(r, offset));
+        return m.getShort(offset);
     }
 
     /** Writes the short at {@code offset}, native byte order. */
     public void putShort(long offset, short value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Short.BYTES);
+            checkIndex(m, offset, Short.BYTES);
         }
-        buffer(r, offset).putShort(index(r, offset), value);
+        m.putShort(offset, value);
     }
 
     /** The int at {@code offset}, native byte order. */
     public int getInt(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        return buffer(r, offset).getInt(index(r, offset));
+        return m.getInt(offset);
     }
 
     /** Writes the int at {@code offset}, native byte order. */
     public void putInt(long offset, int value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        buffer(r, offset).putInt(index(r, offset), value);
+        m.putInt(offset, value);
     }
 
     /** The long at {@code offset}, native byte order. */
     public long getLong(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        return buffer(r, offset).getLong(index(r, offset));
+        return m.getLong(offset);
     }
 
     /** Writes the long at {@code offset}, native byte order. */
     public void putLong(long offset, long value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        buffer(r, offset).putLong(index(r, offset), value);
+        m.putLong(offset, value);
     }
 
     /** The float at {@code offset}, native byte order. */
     public float getFloat(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Float.BYTES);
+            checkIndex(m, offset, Float.BYTES);
         }
-        return buffer(r, offset).getFloat(index(r, offset));
+        return m.getFloat(offset);
     }
 
     /** Writes the float at {@code offset}, native byte order. */
     public void putFloat(long offset, float value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Float.BYTES);
+            checkIndex(m, offset, Float.BYTES);
         }
-        buffer(r, offset).putFloat(index(r, offset), value);
+        m.putFloat(offset, value);
     }
 
     /** The double at {@code offset}, native byte order. */
     public double getDouble(long offset) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Double.BYTES);
+            checkIndex(m, offset, Double.BYTES);
         }
-        return buffer(r, offset).getDouble(index(r, offset));
+        return m.getDouble(offset);
     }
 
     /** Writes the double at {@code offset}, native byte order. */
     public void putDouble(long offset, double value) {
-        Region r = region;
+        Memory m = memory;
         if (BOUNDS_CHECKS) {
-            checkIndex(r, offset, Double.BYTES);
+            checkIndex(m, offset, Double.BYTES);
         }
-        buffer(r, offset).putDouble(index(r, offset), value);
+        m.putDouble(offset, value);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -902,128 +904,128 @@ public final class Mapping implements AutoCloseable {
 
     /** Volatile read of the int at {@code offset}. */
     public int getIntVolatile(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getVolatile(buffer(r, offset), index(r, offset));
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        return m.getIntVolatile(offset);
     }
 
     /** Volatile write of the int at {@code offset}. */
     public void putIntVolatile(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
-        INT.setVolatile(buffer(r, offset), index(r, offset), value);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
+        m.putIntVolatile(offset, value);
     }
 
     /** Acquire read of the int at {@code offset}: later reads and writes cannot move before it. */
     public int getIntAcquire(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        return (int) INT.getAcquire(buffer(r, offset), index(r, offset));
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        return m.getIntAcquire(offset);
     }
 
     /** Release write of the int at {@code offset}: earlier reads and writes cannot move after it. */
     public void putIntRelease(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
-        INT.setRelease(buffer(r, offset), index(r, offset), value);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
+        m.putIntRelease(offset, value);
     }
 
     /** Atomically sets the int at {@code offset} to {@code value} if it equals {@code expected}. */
     public boolean compareAndSetInt(long offset, int expected, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedCompareAndSetInt(r, offset, expected, value, "compareAndSetInt") == 1;
+            return guardedCompareAndSetInt(m, offset, expected, value, "compareAndSetInt") == 1;
         }
-        return INT.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
+        return m.compareAndSetInt(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the int at {@code offset}; returns the previous value. */
     public int getAndAddInt(long offset, int delta) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedIntUpdate(r, offset, delta, true, "getAndAddInt");
+            return guardedIntUpdate(m, offset, delta, true, "getAndAddInt");
         }
-        return (int) INT.getAndAdd(buffer(r, offset), index(r, offset), delta);
+        return m.getAndAddInt(offset, delta);
     }
 
     /** Atomically sets the int at {@code offset}; returns the previous value. */
     public int getAndSetInt(long offset, int value) {
-        Region r = region;
-        checkAtomic(r, offset, Integer.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Integer.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedIntUpdate(r, offset, value, false, "getAndSetInt");
+            return guardedIntUpdate(m, offset, value, false, "getAndSetInt");
         }
-        return (int) INT.getAndSet(buffer(r, offset), index(r, offset), value);
+        return m.getAndSetInt(offset, value);
     }
 
     /** Volatile read of the long at {@code offset}. */
     public long getLongVolatile(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getVolatile(buffer(r, offset), index(r, offset));
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        return m.getLongVolatile(offset);
     }
 
     /** Volatile write of the long at {@code offset}. */
     public void putLongVolatile(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
-        LONG.setVolatile(buffer(r, offset), index(r, offset), value);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
+        m.putLongVolatile(offset, value);
     }
 
     /** Acquire read of the long at {@code offset}. */
     public long getLongAcquire(long offset) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        return (long) LONG.getAcquire(buffer(r, offset), index(r, offset));
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        return m.getLongAcquire(offset);
     }
 
     /** Release write of the long at {@code offset}. */
     public void putLongRelease(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
-        LONG.setRelease(buffer(r, offset), index(r, offset), value);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
+        m.putLongRelease(offset, value);
     }
 
     /** Atomically sets the long at {@code offset} to {@code value} if it equals {@code expected}. */
     public boolean compareAndSetLong(long offset, long expected, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedCompareAndSetLong(r, offset, expected, value, "compareAndSetLong") == 1;
+            return guardedCompareAndSetLong(m, offset, expected, value, "compareAndSetLong") == 1;
         }
-        return LONG.compareAndSet(buffer(r, offset), index(r, offset), expected, value);
+        return m.compareAndSetLong(offset, expected, value);
     }
 
     /** Atomically adds {@code delta} to the long at {@code offset}; returns the previous value. */
     public long getAndAddLong(long offset, long delta) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedLongUpdate(r, offset, delta, true, "getAndAddLong");
+            return guardedLongUpdate(m, offset, delta, true, "getAndAddLong");
         }
-        return (long) LONG.getAndAdd(buffer(r, offset), index(r, offset), delta);
+        return m.getAndAddLong(offset, delta);
     }
 
     /** Atomically sets the long at {@code offset}; returns the previous value. */
     public long getAndSetLong(long offset, long value) {
-        Region r = region;
-        checkAtomic(r, offset, Long.BYTES);
-        checkWritable(r);
+        Memory m = memory;
+        checkAtomic(m, offset, Long.BYTES);
+        checkWritable(m);
         if (guardedAtomics) {
-            return guardedLongUpdate(r, offset, value, false, "getAndSetLong");
+            return guardedLongUpdate(m, offset, value, false, "getAndSetLong");
         }
-        return (long) LONG.getAndSet(buffer(r, offset), index(r, offset), value);
+        return m.getAndSetLong(offset, value);
     }
 
     /**
@@ -1031,12 +1033,12 @@ public final class Mapping implements AutoCloseable {
      * longer backs (it is not covered by HotSpot's handling of faulting unsafe accesses). Returns 1 (set) or 0 (not
      * set); a fault throws {@link UncheckedIOException} ({@code EFAULT}) for {@code call}.
      */
-    private static int guardedCompareAndSetInt(Region r, long offset, int expected, int value, String call) {
+    private static int guardedCompareAndSetInt(Memory m, long offset, int expected, int value, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
+            checkIndex(m, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
         }
-        int result = NATIVE.compareAndSetInt(r.address + offset, expected, value);
-        Reference.reachabilityFence(r);
+        int result = NATIVE.compareAndSetInt(m.address + offset, expected, value);
+        Reference.reachabilityFence(m);
         if (result < 0) {
             throw Errors.bulk(call, result, offset, Integer.BYTES);
         }
@@ -1047,13 +1049,13 @@ public final class Mapping implements AutoCloseable {
      * Fetch-and-add ({@code add}) or exchange of an int in C under the SIGBUS guard, for the reason given at
      * {@link #guardedCompareAndSetInt}; returns the value before.
      */
-    private static int guardedIntUpdate(Region r, long offset, int operand, boolean add, String call) {
+    private static int guardedIntUpdate(Memory m, long offset, int operand, boolean add, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Integer.BYTES);
+            checkIndex(m, offset, Integer.BYTES);
         }
-        long address = r.address + offset;
+        long address = m.address + offset;
         long previous = add ? NATIVE.getAndAddInt(address, operand) : NATIVE.getAndSetInt(address, operand);
-        Reference.reachabilityFence(r);
+        Reference.reachabilityFence(m);
         if (previous == Long.MIN_VALUE) {
             throw Errors.bulk(call, -Errors.EFAULT, offset, Integer.BYTES);
         }
@@ -1061,13 +1063,13 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** {@link #guardedIntUpdate} for a long. */
-    private static long guardedLongUpdate(Region r, long offset, long operand, boolean add, String call) {
+    private static long guardedLongUpdate(Memory m, long offset, long operand, boolean add, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        long address = r.address + offset;
+        long address = m.address + offset;
         long previous = add ? NATIVE.getAndAddLong(address, operand) : NATIVE.getAndSetLong(address, operand);
-        Reference.reachabilityFence(r);
+        Reference.reachabilityFence(m);
         if (previous == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
             throw Errors.bulk(call, -Errors.EFAULT, offset, Long.BYTES);
         }
@@ -1075,12 +1077,12 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** {@link #guardedCompareAndSetInt} for a long. */
-    private static int guardedCompareAndSetLong(Region r, long offset, long expected, long value, String call) {
+    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(r, offset, Long.BYTES);
+            checkIndex(m, offset, Long.BYTES);
         }
-        int result = NATIVE.compareAndSetLong(r.address + offset, expected, value);
-        Reference.reachabilityFence(r);
+        int result = NATIVE.compareAndSetLong(m.address + offset, expected, value);
+        Reference.reachabilityFence(m);
         if (result < 0) {
             throw Errors.bulk(call, result, offset, Long.BYTES);
         }
@@ -1100,7 +1102,7 @@ public final class Mapping implements AutoCloseable {
     public ByteBuffer asByteBuffer(long offset, int length) {
         Region r = region;
         checkRange(r, offset, length);
-        return r.view(offset, length);
+        return r.memory.view(offset, length);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1388,6 +1390,7 @@ public final class Mapping implements AutoCloseable {
             throw Errors.errno("resize", result, "length=" + old.length + ", newLength=" + newLength);
         }
         region = fresh;
+        memory = fresh.memory;
         old.tombstone();
     }
 
@@ -1421,6 +1424,7 @@ public final class Mapping implements AutoCloseable {
             throw e;
         }
         region = fresh;
+        memory = fresh.memory;
         // Tombstone before truncating: no one can then touch a page past the new end of the file.
         old.tombstone();
         if (newSize < size) {
@@ -1448,6 +1452,7 @@ public final class Mapping implements AutoCloseable {
             }
             r.tombstone();
             region = Region.CLOSED;
+            memory = Memory.CLOSED;
             if (descriptorCleanup != null) {
                 descriptorCleanup.clean();
             }

@@ -3,8 +3,6 @@ package org.jmmap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,28 +14,19 @@ import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
 
 /**
- * One {@code mmap}ed address range and the direct {@code ByteBuffer} windows Java reads and writes it through.
- * Immutable; a {@link Mapping} swaps its region on resize and close.
+ * One {@code mmap}ed address range and the {@link Memory} Java reads and writes it through. Immutable; a
+ * {@link Mapping} swaps its region on resize and close.
  *
  * <p>Lifetime (DESIGN decision 3): the range is never unmapped while any Java object can still reach it. Closing
  * or resizing replaces it in place, atomically, with an inert private anonymous mapping (a <em>tombstone</em>:
  * readable, writable, zero-filled), so that a racing access or a stale view reads zeros instead of faulting. Every
- * root buffer over the range (the windows, and views that do not fit in one window) holds a pin; a {@link Cleaner}
- * drops a pin when its buffer becomes unreachable, and the last pin unmaps the range. Views made by slicing a
- * window keep that window reachable, and so the range mapped. Native bulk operations keep the region itself
- * reachable ({@code Reference.reachabilityFence}) for the duration of the call.
- *
- * <p>Buffers: a region of at most {@code Integer.MAX_VALUE} bytes has one buffer over all of it ({@link #single}),
- * which the JIT keeps in a register across a loop of accesses (measured 2.3x faster for a sequential scan than
- * looking the window up per access). A longer region has windows {@code [i << 30, (i + 1) << 30 + 8)} clipped to its
- * length: consecutive windows overlap by 8 bytes, so an element of up to 8 bytes at offset {@code o} always lies
- * entirely in window {@code o >>> 30}.
+ * object through which Java can reach the range holds a pin on it ({@link Release}): each root {@code ByteBuffer}
+ * (the windows, and views that do not fit in one), and on JDK 22+ the scope of the region's {@code MemorySegment}.
+ * Views made by slicing a window keep that window reachable. When a pin's holder becomes unreachable the pin is
+ * dropped, and the last pin unmaps the range. Native bulk operations keep the region itself reachable
+ * ({@code Reference.reachabilityFence}) for the duration of the call.
  */
 final class Region {
-
-    static final int WINDOW_SHIFT = 30;
-    static final long WINDOW_MASK = (1L << WINDOW_SHIFT) - 1;
-    static final int WINDOW_OVERLAP = Long.BYTES;
 
     private static final Backend NATIVE = Backends.get();
     private static final Constants C = NATIVE.constants();
@@ -70,10 +59,8 @@ final class Region {
     final long address;
     /** Length of the mapping in bytes, as the user asked for it. */
     final long length;
-    /** The buffer over the whole region when it fits in one ({@code length <= Integer.MAX_VALUE}), else null. */
-    final ByteBuffer single;
-    /** For longer regions, the overlapping 1 GiB windows; else null. Native byte order; read-only if the region is. */
-    final ByteBuffer[] windows;
+    /** Element access and views. */
+    final Memory memory;
     final boolean readOnly;
     /** The range the kernel mapped: page aligned (huge-page aligned for hugetlb), covering [address, +length). */
     final long base;
@@ -83,8 +70,7 @@ final class Region {
     private Region() {
         this.address = 0;
         this.length = -1;
-        this.single = null;
-        this.windows = new ByteBuffer[0];
+        this.memory = Memory.CLOSED;
         this.readOnly = true;
         this.base = 0;
         this.mappedLength = 0;
@@ -111,65 +97,15 @@ final class Region {
             System.gc(); // the Cleaner then unmaps the unreachable ones
         }
         try {
-            if (length <= Integer.MAX_VALUE) {
-                this.single = window(0, (int) length);
-                this.windows = null;
-            } else {
-                int count = (int) ((length + WINDOW_MASK) >>> WINDOW_SHIFT);
-                ByteBuffer[] created = new ByteBuffer[count];
-                for (int i = 0; i < count; i++) {
-                    long start = (long) i << WINDOW_SHIFT;
-                    created[i] = window(start, (int) Math.min(length - start, (1L << WINDOW_SHIFT) + WINDOW_OVERLAP));
-                }
-                this.single = null;
-                this.windows = created;
-            }
+            this.memory = new Memory(address, length, readOnly, release);
         } catch (RuntimeException | Error e) {
             if (release.pins.get() == 0) {
                 NATIVE.munmap(base, mappedLength);
                 MAPPED_RANGES.decrementAndGet();
             }
-            // otherwise the pinned roots unmap the range once collected
+            // otherwise the pin holders unmap the range once collected
             throw e;
         }
-    }
-
-    private ByteBuffer window(long offset, int size) {
-        ByteBuffer root = newRoot(offset, size);
-        return (readOnly ? root.asReadOnlyBuffer() : root).order(ByteOrder.nativeOrder());
-    }
-
-    private ByteBuffer newRoot(long offset, int size) {
-        ByteBuffer root = NATIVE.newDirectBuffer(address + offset, size);
-        release.pin(root);
-        return root;
-    }
-
-    /**
-     * A big-endian view of {@code [offset, offset + size)}: a slice of its window when it fits in one, otherwise a
-     * new root buffer, pinned like the windows.
-     */
-    ByteBuffer view(long offset, int size) {
-        ByteBuffer window;
-        long index;
-        if (single != null) {
-            window = single;
-            index = offset;
-        } else {
-            // An empty view at offset == length has no window of its own when the length is a multiple of the
-            // window stride: it is the empty slice at the end of the last window.
-            int w = (int) Math.min(offset >>> WINDOW_SHIFT, windows.length - 1);
-            window = windows[w];
-            index = offset - ((long) w << WINDOW_SHIFT);
-        }
-        ByteBuffer view;
-        if (index + size <= window.capacity()) {
-            view = window.slice((int) index, size);
-        } else {
-            ByteBuffer root = newRoot(offset, size);
-            view = readOnly ? root.asReadOnlyBuffer() : root;
-        }
-        return view.order(ByteOrder.BIG_ENDIAN);
     }
 
     /**
@@ -238,8 +174,11 @@ final class Region {
         return PENDING_TOMBSTONES.get();
     }
 
-    /** Counts the root buffers over a range; the last one collected unmaps it. Must not reference them. */
-    private static final class Release {
+    /**
+     * Counts the pins on a range (objects through which Java can reach it); the last one dropped unmaps it. Must not
+     * reference the pin holders.
+     */
+    static final class Release {
         final long base;
         final long mappedLength;
         final AtomicInteger pins = new AtomicInteger();
@@ -250,9 +189,16 @@ final class Region {
             this.mappedLength = mappedLength;
         }
 
-        void pin(ByteBuffer root) {
+        /** Pins the range until {@code holder} becomes unreachable. */
+        void pin(Object holder) {
             pins.incrementAndGet();
-            CLEANER.register(root, this::unpin);
+            CLEANER.register(holder, this::unpin);
+        }
+
+        /** Pins the range until the returned action runs; it must run exactly once. */
+        Runnable pinned() {
+            pins.incrementAndGet();
+            return this::unpin;
         }
 
         private void unpin() {
