@@ -71,7 +71,7 @@ public enum Advice {
      * is not supported, so that best-effort callers can test this first.
      */
     public boolean isSupported() {
-        return Support.SUPPORTED.get(this);
+        return Support.SUPPORTED[ordinal()];
     }
 
     /** The value to pass to madvise, if the platform defines it. */
@@ -79,9 +79,26 @@ public enum Advice {
         return Backends.get().constants().find(constantName);
     }
 
+    /**
+     * The value to pass to madvise, for an advice that {@link #isSupported()}: looked up once, because
+     * {@link Mapping#advise} is called per page range in loops (a name lookup per call cost a quarter of it).
+     */
+    int supportedValue() {
+        return Support.VALUES[ordinal()];
+    }
+
     /** Probes every advice once on scratch pages. */
     private static final class Support {
-        static final Map<Advice, Boolean> SUPPORTED = probe();
+        static final boolean[] SUPPORTED = new boolean[values().length];
+        static final int[] VALUES = new int[values().length];
+
+        static {
+            Map<Advice, Boolean> probed = probe();
+            for (Advice advice : values()) {
+                SUPPORTED[advice.ordinal()] = probed.get(advice);
+                VALUES[advice.ordinal()] = advice.value().orElse(-1);
+            }
+        }
 
         private static Map<Advice, Boolean> probe() {
             Backend backend = Backends.get();

@@ -1210,7 +1210,7 @@ public final class Mapping implements AutoCloseable {
                     ? " or at the start and end of the mapping" : ", also at the edges of the mapping"));
         }
         long alignedStart = alignDown(start);
-        int result = NATIVE.madvise(alignedStart, end - alignedStart, advice.value().getAsInt());
+        int result = NATIVE.madvise(alignedStart, end - alignedStart, advice.supportedValue());
         Reference.reachabilityFence(r);
         if (result < 0) {
             throw Errors.errno("madvise", result,
