@@ -66,10 +66,14 @@ public interface Backend {
     int munlock(long address, long length);
 
     /**
-     * {@code mincore(2)} over the page-aligned {@code address}: one byte per page into {@code residency}, whose
-     * bit 0 tells whether the page is resident.
+     * {@code mincore(2)} over {@code [address, address + length)}, {@code address} page-aligned, packed into
+     * {@code bits}: page {@code i} of the range is bit {@code i & 63} of {@code bits[i >>> 6]}, set if the page is
+     * resident, clear if not (words past the range's last page are left alone). {@code bits} may be null to count
+     * only; otherwise it needs {@code ceil(pages / 64)} words ({@code -EINVAL} if shorter).
+     *
+     * @return the number of resident pages, or {@code -errno}
      */
-    int mincore(long address, long length, byte[] residency);
+    long residency(long address, long length, long[] bits);
 
     /** A direct, big-endian {@code ByteBuffer} over {@code [address, address + length)}. */
     ByteBuffer newDirectBuffer(long address, int length);

@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -264,14 +265,43 @@ final class JnaBackend implements Backend {
     }
 
     @Override
-    public int mincore(long address, long length, byte[] residency) {
-        long pages = (length + constants.pageSize() - 1) / constants.pageSize();
-        if (residency.length < pages) {
+    public long residency(long address, long length, long[] bits) {
+        int pageSize = constants.pageSize();
+        long pages = (length + pageSize - 1) / pageSize;
+        if (bits != null && bits.length < (pages + 63) >>> 6) {
             return -errno.number("EINVAL").getAsInt();
         }
+        byte[] vector = new byte[(int) Math.min(Math.max(pages, 1), 1 << 16)];
+        long resident = 0;
+        long first = 0;
+        do { // at least once: a zero length still has its address checked
+            int count = (int) Math.min(vector.length, pages - first);
+            long chunkLength = first + count == pages ? length - first * pageSize : (long) count * pageSize;
+            int result = mincore(address + first * pageSize, chunkLength, vector);
+            if (result < 0) {
+                return result;
+            }
+            if (bits != null) { // chunks start at a multiple of 64 pages: their words are theirs alone
+                Arrays.fill(bits, (int) (first >>> 6), (int) ((first + count + 63) >>> 6), 0L);
+            }
+            for (int i = 0; i < count; i++) {
+                if ((vector[i] & 1) != 0) {
+                    resident++;
+                    if (bits != null) {
+                        long page = first + i;
+                        bits[(int) (page >>> 6)] |= 1L << page;
+                    }
+                }
+            }
+            first += count;
+        } while (first < pages);
+        return resident;
+    }
+
+    private static int mincore(long address, long length, byte[] vector) {
         while (true) {
             try {
-                return LibC.mincore(address, length, residency);
+                return LibC.mincore(address, length, vector);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) {
                     return -e.getErrorCode();

@@ -44,8 +44,8 @@ final class JniBackend implements Backend {
     @Override public int madvise(long address, long length, int advice) { return madvise0(address, length, advice); }
     @Override public int mlock(long address, long length, int flags) { return mlock0(address, length, flags); }
     @Override public int munlock(long address, long length) { return munlock0(address, length); }
-    @Override public int mincore(long address, long length, byte[] residency) {
-        return mincore0(address, length, residency);
+    @Override public long residency(long address, long length, long[] bits) {
+        return residency0(address, length, bits);
     }
     @Override public ByteBuffer newDirectBuffer(long address, int length) { return newDirectBuffer0(address, length); }
 
@@ -113,7 +113,7 @@ final class JniBackend implements Backend {
     private static native int madvise0(long address, long length, int advice);
     private static native int mlock0(long address, long length, int flags);
     private static native int munlock0(long address, long length);
-    private static native int mincore0(long address, long length, byte[] residency);
+    private static native long residency0(long address, long length, long[] bits);
     private static native ByteBuffer newDirectBuffer0(long address, int length);
 
     // jmmap_bulk_jni.c
