@@ -61,6 +61,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "advise_cLoop") // per-call overhead at most 0.2x JNA's
     public Mapping advise_jni() throws IOException {
         mapping.advise(0, page, Advice.NORMAL);
         return mapping;
@@ -85,6 +86,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "sync_cLoop") // per-call overhead at most 0.2x JNA's
     public Mapping sync_jni() throws IOException {
         mapping.sync(0, page, SyncMode.ASYNC);
         return mapping;
@@ -109,6 +111,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
     public Residency residency_jni() throws IOException {
         return mapping.residency(0, page);
     }
@@ -122,6 +125,7 @@ public class CallOverheadBenchmark {
 
     /** The result's storage reused from call to call: nothing allocated. */
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
     public Residency residency_jniReused() throws IOException {
         reused = mapping.residency(0, page, reused);
         return reused;
@@ -129,6 +133,7 @@ public class CallOverheadBenchmark {
 
     /** Only the count of resident pages: nothing allocated. */
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
     public long residency_jniCount() throws IOException {
         return mapping.residentPages(0, page);
     }
