@@ -1,6 +1,10 @@
 package org.jmmap.cli;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -13,6 +17,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class Progress implements AutoCloseable {
 
     private static final Progress NONE = new Progress(null);
+    /** Columns assumed when the terminal does not say (a pseudo-terminal without a size says 0). */
+    private static final int DEFAULT_WIDTH = 80;
+    private static final int MIN_WIDTH = 20;
 
     private final ProgressBar bar;
 
@@ -39,8 +46,41 @@ final class Progress implements AutoCloseable {
                 .setUpdateIntervalMillis(100)
                 .continuousUpdate()
                 .clearDisplayOnFinish()
-                .setConsumer(new ConsoleProgressBarConsumer(io.err))
+                .setConsumer(new ConsoleProgressBarConsumer(io.err, terminalWidth() - 1))
                 .build());
+    }
+
+    /**
+     * The width of the terminal on standard error: {@code $COLUMNS} if set, else what {@code stty size} reads
+     * from that terminal (a few milliseconds; the library's own probe starts a JLine terminal, half a second),
+     * else 80.
+     */
+    private static int terminalWidth() {
+        try {
+            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+            if (columns >= MIN_WIDTH) {
+                return columns;
+            }
+        } catch (NumberFormatException e) {
+            // not set: ask the terminal
+        }
+        try {
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/proc/self/fd/2"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            if (stty.waitFor(2, TimeUnit.SECONDS) && stty.exitValue() == 0) {
+                String[] rowsAndColumns = size.split("\\s+");
+                int columns = Integer.parseInt(rowsAndColumns[rowsAndColumns.length - 1]);
+                if (columns >= MIN_WIDTH) {
+                    return columns;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no stty: the default
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return DEFAULT_WIDTH;
     }
 
     /** {@code bytes} more are done. */

@@ -52,8 +52,10 @@ final class TouchCommand extends JmmapCommand {
         long residentBefore = 0;
         long residentAfter = 0;
         int touched = 0;
-        long start = System.nanoTime();
+        boolean populate = Advice.POPULATE_READ.isSupported(); // probes the kernel once, before the clock starts
+        long start;
         try (Progress progress = Progress.bytes(io(), !noProgress, "touch", total)) {
+            start = System.nanoTime();
             for (FileArguments.FileEntry file : files) {
                 if (file.size() == 0) {
                     touched++;
@@ -61,7 +63,7 @@ final class TouchCommand extends JmmapCommand {
                 }
                 try (Mapping mapping = Mapping.map(file.path(), MapMode.READ_ONLY)) {
                     FilePages before = FilePages.of(file.path(), mapping);
-                    touch(mapping, progress);
+                    touch(mapping, populate, progress);
                     FilePages after = FilePages.of(file.path(), mapping);
                     size += mapping.length();
                     pages += before.pages;
@@ -93,10 +95,9 @@ final class TouchCommand extends JmmapCommand {
     }
 
     /** Reads every page of the mapping, chunk by chunk, with the next chunk read ahead. */
-    private static void touch(Mapping mapping, Progress progress) throws Exception {
+    private static void touch(Mapping mapping, boolean populate, Progress progress) throws Exception {
         long length = mapping.length();
         mapping.advise(Advice.SEQUENTIAL);
-        boolean populate = Advice.POPULATE_READ.isSupported();
         int page = Mapping.pageSize();
         for (long offset = 0; offset < length; offset += CHUNK) {
             long chunk = Math.min(CHUNK, length - offset);
