@@ -140,6 +140,9 @@ final class ShmCommand {
                             int length = (int) Math.min(CHUNK, segment.length() - offset);
                             segment.getBytes(offset, buffer, 0, length);
                             io().out.write(buffer, 0, length);
+                            if (io().out.checkError()) {
+                                return; // the reader went away (| head): nothing more to write
+                            }
                         }
                     }
                 } catch (IllegalArgumentException e) {
