@@ -22,9 +22,15 @@ final class Progress implements AutoCloseable {
     private static final int MIN_WIDTH = 20;
 
     private final ProgressBar bar;
+    /** Clears the bar if the JVM exits while it is drawn (Ctrl-C), so that the shell prompt starts clean. */
+    private final Thread clearOnExit;
 
     private Progress(ProgressBar bar) {
         this.bar = bar;
+        this.clearOnExit = bar == null ? null : new Thread(bar::close, "jmmap-progress-clear");
+        if (clearOnExit != null) {
+            Runtime.getRuntime().addShutdownHook(clearOnExit);
+        }
     }
 
     /**
@@ -95,6 +101,11 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(clearOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook clears the bar (closing it twice is harmless)
+            }
         }
     }
 }

@@ -40,4 +40,22 @@ class LauncherIT {
             Files.deleteIfExists(err);
         }
     }
+
+    /** The script generate-completion writes completes commands, subcommands and options in a real bash. */
+    @Test
+    void completionWorksInBash() throws Exception {
+        StringBuilder jar = new StringBuilder();
+        for (String word : JmmapProcess.command("generate-completion")) {
+            jar.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        String script = "source <(" + jar + ")\n"
+                + "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; "
+                + "COMP_POINT=${#COMP_LINE}; COMPREPLY=(); _complete_jmmap 2>/dev/null; echo \"${COMPREPLY[*]}\"; }\n"
+                + "complete_words jmmap res\n"
+                + "complete_words jmmap shm ''\n"
+                + "complete_words jmmap value publish --cap\n";
+        JmmapProcess.Result result = JmmapProcess.runCommand(List.of("bash", "-c", script), new byte[0]);
+        assertEquals(0, result.status(), result.toString());
+        assertEquals(List.of("residency", "ls cat rm create", "--capacity"), List.of(result.out().split("\n")));
+    }
 }
