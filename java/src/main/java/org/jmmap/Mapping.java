@@ -390,7 +390,7 @@ public final class Mapping implements AutoCloseable {
      * mappings hold some: those dropped without close are closed by the Cleaner, as {@link Region#mmapRetrying}
      * does for address space.
      */
-    private static int openRetrying(byte[] name, int flags, int mode) {
+    static int openRetrying(byte[] name, int flags, int mode) {
         int fd = NATIVE.open(name, flags, mode);
         if ((fd != -Errors.EMFILE && fd != -Errors.ENFILE) || Descriptor.OPEN.get() == 0) {
             return fd;
@@ -400,7 +400,7 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** The path in the encoding the JDK uses for file names. */
-    private static byte[] encode(Path file) {
+    static byte[] encode(Path file) {
         String encoding = System.getProperty("sun.jnu.encoding");
         Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
                 : Charset.defaultCharset();
