@@ -37,6 +37,16 @@ function(run)
   endif()
 endfunction()
 
+# On a machine of the target's own architecture the main build makes this library.
+cmake_host_system_information(RESULT host_processor QUERY OS_PLATFORM)
+string(REGEX MATCH "^[^-]+" target_processor "${TRIPLE}")
+if(host_processor STREQUAL target_processor)
+  if(ACTION STREQUAL "build")
+    message(STATUS "${prefix}: not cross-built, this machine is ${host_processor} and the main build makes it")
+  endif()
+  return()
+endif()
+
 if(ACTION STREQUAL "build")
   find_program(cross_compiler ${TRIPLE}-gcc)
   if(NOT cross_compiler)
