@@ -37,28 +37,30 @@ final class JnaBackend implements Backend {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    private final JnaPlatformTable platform;
     private final Constants constants;
     private final Errno errno;
 
-    private JnaBackend(Constants constants, Errno errno) {
+    private JnaBackend(JnaPlatformTable platform, Constants constants, Errno errno) {
+        this.platform = platform;
         this.constants = constants;
         this.errno = errno;
     }
 
     static Backend create() {
-        String platform = NativeLoader.platform();
-        Map<String, Long> table = JnaPlatformTable.constants(platform);
-        Object[][] errnos = JnaPlatformTable.errnos(platform);
-        if (table == null || errnos == null) {
-            throw new UnsatisfiedLinkError("the JNA backend has no constant table for " + platform);
+        String name = NativeLoader.platform();
+        JnaPlatformTable platform = JnaPlatformTable.of(name);
+        if (platform == null) {
+            throw new UnsatisfiedLinkError("the JNA backend has no constant table for " + name);
         }
+        Map<String, Long> table = platform.constants();
         table.put("PAGE_SIZE", (long) LibC.getpagesize());
         Errno errno = new Errno();
-        for (Object[] entry : errnos) {
+        for (Object[] entry : platform.errnos()) {
             int number = (Integer) entry[0];
             errno.add(number, (String) entry[1], LibC.strerror(number));
         }
-        return new JnaBackend(new Constants(table), errno);
+        return new JnaBackend(platform, new Constants(table), errno);
     }
 
     /** The libc functions, bound by JNA direct mapping. */
@@ -150,18 +152,18 @@ final class JnaBackend implements Backend {
 
     @Override
     public long fileSize(int fd) {
-        byte[] status = new byte[JnaPlatformTable.STAT_SIZE];
+        byte[] status = new byte[platform.statSize];
         try {
             LibC.fstat(fd, status);
         } catch (LastErrorException e) {
             return -e.getErrorCode();
         }
         ByteBuffer fields = ByteBuffer.wrap(status).order(ByteOrder.nativeOrder());
-        int mode = fields.getInt(JnaPlatformTable.STAT_MODE_OFFSET);
+        int mode = fields.getInt(platform.statModeOffset);
         if ((mode & JnaPlatformTable.S_IFMT) != JnaPlatformTable.S_IFREG) {
             return -errno.number("ENODEV").getAsInt();
         }
-        return fields.getLong(JnaPlatformTable.STAT_SIZE_OFFSET);
+        return fields.getLong(platform.statSizeOffset);
     }
 
     @Override

@@ -14,8 +14,14 @@ import java.util.concurrent.TimeUnit;
  * Runs a class's {@code main} in a fresh JVM with this JVM's class path, backend and test flags, so that a test of
  * "does not crash" checks an exit status instead of taking the test JVM down with it. Tests assert status 0: a
  * HotSpot crash (children run without core dumps) exits with status 1 after writing its hs_err file.
+ *
+ * <p>The child runs {@code java.home/bin/java}, or the command {@code -Djmmap.test.java} names: a JVM of another
+ * architecture under an emulator, say, where this JVM's own launcher cannot be started directly.
  */
 public final class ChildJvm {
+
+    /** The java command for child JVMs, when it is not this JVM's {@code bin/java}. */
+    public static final String JAVA_PROPERTY = "jmmap.test.java";
 
     private final List<String> command = new ArrayList<>();
     private final List<String> prefix = new ArrayList<>();
@@ -24,8 +30,8 @@ public final class ChildJvm {
     private Path directory;
 
     private ChildJvm(String mainClass, String... arguments) {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        command.add(java);
+        String java = System.getProperty(JAVA_PROPERTY, "");
+        command.add(java.isEmpty() ? Paths.get(System.getProperty("java.home"), "bin", "java").toString() : java);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("-XX:-CreateCoredumpOnCrash");
@@ -34,7 +40,7 @@ public final class ChildJvm {
         if (!flags.isEmpty()) {
             command.addAll(Arrays.asList(flags.split("\\s+")));
         }
-        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir"}) {
+        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir", JAVA_PROPERTY}) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);
