@@ -1,0 +1,214 @@
+package org.jmmap.array;
+
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+import java.util.Objects;
+
+/**
+ * A view of 64-bit integer elements: {@link DType#INT64}, {@link DType#UINT64} (the same bits: read them with
+ * {@link Long#toUnsignedString(long)}, {@link Long#compareUnsigned}, {@link Long#divideUnsigned}), and the counts of
+ * units of {@link DType#DATETIME64} and {@link DType#TIMEDELTA64} ({@link #unit()}). See {@link TypedArray} for
+ * indexing, layout, threads and locks.
+ */
+public final class LongArray extends TypedArray {
+
+    LongArray(Layout layout) {
+        super(layout, Long.BYTES);
+    }
+
+    @Override
+    LongArray view(Layout layout) {
+        return new LongArray(layout);
+    }
+
+    @Override
+    public LongArray slice(long from, long to) {
+        return (LongArray) super.slice(from, to);
+    }
+
+    @Override
+    public LongArray parallel(int threads) {
+        return (LongArray) super.parallel(threads);
+    }
+
+    private long read(long offset) {
+        long value = mapping.getLong(offset);
+        return swap ? Long.reverseBytes(value) : value;
+    }
+
+    private void write(long offset, long value) {
+        mapping.putLong(offset, swap ? Long.reverseBytes(value) : value);
+    }
+
+    /** The element at flat (C-order) {@code index}. */
+    public long get(long index) {
+        return read(offset(index));
+    }
+
+    /** The element at {@code (i, j)} of a 2-d array. */
+    public long get(long i, long j) {
+        return read(offset(i, j));
+    }
+
+    /** The element at {@code (i, j, k)} of a 3-d array. */
+    public long get(long i, long j, long k) {
+        return read(offset(i, j, k));
+    }
+
+    /** The element at {@code index}, one index per axis. */
+    public long get(long... index) {
+        return read(offset(index));
+    }
+
+    /** Writes the element at flat (C-order) {@code index}. */
+    public void set(long index, long value) {
+        write(offset(index), value);
+    }
+
+    /** Writes the element at {@code (i, j)} of a 2-d array. */
+    public void set(long i, long j, long value) {
+        write(offset(i, j), value);
+    }
+
+    /** Writes the element at {@code (i, j, k)} of a 3-d array. */
+    public void set(long i, long j, long k, long value) {
+        write(offset(i, j, k), value);
+    }
+
+    /** Writes the element at {@code index}, one index per axis. */
+    public void set(long[] index, long value) {
+        write(offset(index), value);
+    }
+
+    /**
+     * Copies {@code length} elements from flat index {@code from} into {@code destination[offset..]}.
+     *
+     * @throws IndexOutOfBoundsException if either range is out of bounds
+     */
+    public void copyTo(long from, long[] destination, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, destination.length);
+        checkRange(from, length);
+        forRuns(from, length, (index, at, count, stride) -> {
+            int into = (int) (offset + index - from);
+            if (stride == Long.BYTES) {
+                for (long done = 0; done < count; ) {
+                    int chunk = (int) Math.min(count - done, Bulk.CHUNK_BYTES / Long.BYTES);
+                    Bulk.view(mapping, at + done * Long.BYTES, chunk * Long.BYTES, order).asLongBuffer()
+                            .get(destination, into + (int) done, chunk);
+                    done += chunk;
+                }
+            } else {
+                for (int n = 0; n < count; n++) {
+                    destination[into + n] = read(at + n * stride);
+                }
+            }
+        });
+    }
+
+    /** Copies every element, in flat C order, into a new array. */
+    public long[] toArray() {
+        long[] copy = new long[Bulk.arrayLength(size)];
+        copyTo(0, copy, 0, copy.length);
+        return copy;
+    }
+
+    /**
+     * Copies {@code source[offset, offset + length)} to the elements from flat index {@code from}.
+     *
+     * @throws IndexOutOfBoundsException           if either range is out of bounds
+     * @throws java.nio.ReadOnlyBufferException if the mapping is read-only
+     */
+    public void copyFrom(long from, long[] source, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        checkRange(from, length);
+        forRuns(from, length, (index, at, count, stride) -> {
+            int start = (int) (offset + index - from);
+            if (stride == Long.BYTES) {
+                for (long done = 0; done < count; ) {
+                    int chunk = (int) Math.min(count - done, Bulk.CHUNK_BYTES / Long.BYTES);
+                    Bulk.view(mapping, at + done * Long.BYTES, chunk * Long.BYTES, order).asLongBuffer()
+                            .put(source, start + (int) done, chunk);
+                    done += chunk;
+                }
+            } else {
+                for (int n = 0; n < count; n++) {
+                    write(at + n * stride, source[start + n]);
+                }
+            }
+        });
+    }
+
+    /** Copies all of {@code source} to the elements from flat index 0. */
+    public void copyFrom(long[] source) {
+        copyFrom(0, source, 0, source.length);
+    }
+
+    /**
+     * Copies {@code destination.remaining() / 8} elements from flat index {@code from} into {@code destination}, in
+     * the buffer's byte order, and advances its position past them.
+     *
+     * @throws IllegalArgumentException  if the remaining bytes are not a whole number of elements
+     * @throws IndexOutOfBoundsException if the elements are out of bounds
+     */
+    public void copyTo(long from, ByteBuffer destination) {
+        int length = Bulk.elements(destination.remaining(), Long.BYTES);
+        checkRange(from, length);
+        LongBuffer into = destination.asLongBuffer();
+        forRuns(from, length, (index, at, count, stride) -> {
+            if (stride == Long.BYTES) {
+                for (long done = 0; done < count; ) {
+                    int chunk = (int) Math.min(count - done, Bulk.CHUNK_BYTES / Long.BYTES);
+                    into.put(Bulk.view(mapping, at + done * Long.BYTES, chunk * Long.BYTES, order)
+                            .asLongBuffer());
+                    done += chunk;
+                }
+            } else {
+                for (int n = 0; n < count; n++) {
+                    into.put(read(at + n * stride));
+                }
+            }
+        });
+        destination.position(destination.position() + length * Long.BYTES);
+    }
+
+    /**
+     * Copies {@code source.remaining() / 8} elements, in the buffer's byte order, to the elements from flat index
+     * {@code from}, and advances the buffer's position past them.
+     *
+     * @throws IllegalArgumentException            if the remaining bytes are not a whole number of elements
+     * @throws IndexOutOfBoundsException           if the elements are out of bounds
+     * @throws java.nio.ReadOnlyBufferException if the mapping is read-only
+     */
+    public void copyFrom(long from, ByteBuffer source) {
+        int length = Bulk.elements(source.remaining(), Long.BYTES);
+        checkRange(from, length);
+        LongBuffer values = source.asLongBuffer();
+        forRuns(from, length, (index, at, count, stride) -> {
+            if (stride == Long.BYTES) {
+                for (long done = 0; done < count; ) {
+                    int chunk = (int) Math.min(count - done, Bulk.CHUNK_BYTES / Long.BYTES);
+                    LongBuffer part = values.slice();
+                    part.limit(chunk);
+                    Bulk.view(mapping, at + done * Long.BYTES, chunk * Long.BYTES, order).asLongBuffer()
+                            .put(part);
+                    values.position(values.position() + chunk);
+                    done += chunk;
+                }
+            } else {
+                for (int n = 0; n < count; n++) {
+                    write(at + n * stride, values.get());
+                }
+            }
+        });
+        source.position(source.position() + length * Long.BYTES);
+    }
+
+    /**
+     * Sets every element to {@code value}.
+     *
+     * @throws java.nio.ReadOnlyBufferException if the mapping is read-only
+     */
+    public void fill(long value) {
+        Bulk.fill(this, at -> write(at, value));
+    }
+}
