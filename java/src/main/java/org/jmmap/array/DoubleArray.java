@@ -213,4 +213,72 @@ public final class DoubleArray extends TypedArray {
     public void fill(double value) {
         Bulk.fill(this, at -> write(at, value));
     }
+
+    // Reductions (native code, under the SIGBUS guard, on {@link #parallelism()} threads)
+
+    /**
+     * The sum of every element (accumulated in several lanes and threads; numpy adds pairwise, so the last bits may differ; a NaN makes it NaN); 0 for an empty array.
+     *
+     * @throws java.io.UncheckedIOException ({@code EFAULT}) if the file was truncated underneath the array
+     * @throws IllegalStateException        if the mapping is closed
+     */
+    public double sum() {
+        return Double.longBitsToDouble(reduce(Reducer.Op.SUM));
+    }
+
+    /**
+     * The smallest element, NaN if any element is NaN (as numpy).
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public double min() {
+        return Double.longBitsToDouble(reduce(Reducer.Op.MIN));
+    }
+
+    /**
+     * The largest element, NaN if any element is NaN (as numpy).
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public double max() {
+        return Double.longBitsToDouble(reduce(Reducer.Op.MAX));
+    }
+
+    /**
+     * The sums along {@code axis} ({@code -1}: the last), in a new C-order array of the other axes in anonymous
+     * memory (close it with {@code mapping().close()}, or leave it to the garbage collector), float64 as {@code np.sum(a, axis)}.
+     *
+     * @throws IllegalArgumentException if {@code axis} is not an axis of this array
+     */
+    public DoubleArray sum(int axis) {
+        return (DoubleArray) reduce(axis, Reducer.Op.SUM);
+    }
+
+    /**
+     * The means along {@code axis}, as {@link #sum(int)}, accumulated in double: numpy's
+     * {@code np.mean(a, axis)}, of numpy's result dtype. NaN where the axis is empty.
+     */
+    public DoubleArray mean(int axis) {
+        return (DoubleArray) reduce(axis, Reducer.Op.SUM_DOUBLE);
+    }
+
+    /**
+     * The minimums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public DoubleArray min(int axis) {
+        return (DoubleArray) reduce(axis, Reducer.Op.MIN);
+    }
+
+    /**
+     * The maximums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public DoubleArray max(int axis) {
+        return (DoubleArray) reduce(axis, Reducer.Op.MAX);
+    }
 }

@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Half;
 
 /**
  * A view of {@code float32} elements ({@link DType#FLOAT32}, or the real and imaginary parts of
@@ -225,5 +226,73 @@ public final class FloatArray extends TypedArray {
      */
     public void fill(float value) {
         Bulk.fill(this, at -> write(at, value));
+    }
+
+    // Reductions (native code, under the SIGBUS guard, on {@link #parallelism()} threads)
+
+    /**
+     * The sum of every element, accumulated in double (numpy accumulates float32 in float32, pairwise: its result may differ in the last bits of a float); a NaN makes it NaN; 0 for an empty array.
+     *
+     * @throws java.io.UncheckedIOException ({@code EFAULT}) if the file was truncated underneath the array
+     * @throws IllegalStateException        if the mapping is closed
+     */
+    public double sum() {
+        return Double.longBitsToDouble(reduce(Reducer.Op.SUM));
+    }
+
+    /**
+     * The smallest element, NaN if any element is NaN (as numpy).
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public float min() {
+        return (float) Double.longBitsToDouble(reduce(Reducer.Op.MIN));
+    }
+
+    /**
+     * The largest element, NaN if any element is NaN (as numpy).
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public float max() {
+        return (float) Double.longBitsToDouble(reduce(Reducer.Op.MAX));
+    }
+
+    /**
+     * The sums along {@code axis} ({@code -1}: the last), in a new C-order array of the other axes in anonymous
+     * memory (close it with {@code mapping().close()}, or leave it to the garbage collector), of this array's dtype as {@code np.sum(a, axis)} (accumulated in double).
+     *
+     * @throws IllegalArgumentException if {@code axis} is not an axis of this array
+     */
+    public FloatArray sum(int axis) {
+        return (FloatArray) reduce(axis, Reducer.Op.SUM);
+    }
+
+    /**
+     * The means along {@code axis}, as {@link #sum(int)}, accumulated in double: numpy's
+     * {@code np.mean(a, axis)}, of numpy's result dtype. NaN where the axis is empty.
+     */
+    public FloatArray mean(int axis) {
+        return (FloatArray) reduce(axis, Reducer.Op.SUM_DOUBLE);
+    }
+
+    /**
+     * The minimums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public FloatArray min(int axis) {
+        return (FloatArray) reduce(axis, Reducer.Op.MIN);
+    }
+
+    /**
+     * The maximums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public FloatArray max(int axis) {
+        return (FloatArray) reduce(axis, Reducer.Op.MAX);
     }
 }

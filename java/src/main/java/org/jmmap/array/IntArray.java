@@ -227,4 +227,72 @@ public final class IntArray extends TypedArray {
     public void fill(int value) {
         Bulk.fill(this, at -> write(at, value));
     }
+
+    // Reductions (native code, under the SIGBUS guard, on {@link #parallelism()} threads)
+
+    /**
+     * The sum of every element as a long (int64, wrapping around as numpy's; uint64 bits for {@link DType#UINT32}); 0 for an empty array.
+     *
+     * @throws java.io.UncheckedIOException ({@code EFAULT}) if the file was truncated underneath the array
+     * @throws IllegalStateException        if the mapping is closed
+     */
+    public long sum() {
+        return reduce(Reducer.Op.SUM);
+    }
+
+    /**
+     * The smallest element, as a long: the unsigned value for {@link DType#UINT32}.
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public long min() {
+        return reduce(Reducer.Op.MIN);
+    }
+
+    /**
+     * The largest element, as a long: the unsigned value for {@link DType#UINT32}.
+     *
+     * @throws java.util.NoSuchElementException if the array is empty (numpy: no identity)
+     * @throws java.io.UncheckedIOException     ({@code EFAULT}) if the file was truncated underneath the array
+     */
+    public long max() {
+        return reduce(Reducer.Op.MAX);
+    }
+
+    /**
+     * The sums along {@code axis} ({@code -1}: the last), in a new C-order array of the other axes in anonymous
+     * memory (close it with {@code mapping().close()}, or leave it to the garbage collector), int64 (uint64 for unsigned elements) as {@code np.sum(a, axis)}.
+     *
+     * @throws IllegalArgumentException if {@code axis} is not an axis of this array
+     */
+    public LongArray sum(int axis) {
+        return (LongArray) reduce(axis, Reducer.Op.SUM);
+    }
+
+    /**
+     * The means along {@code axis}, as {@link #sum(int)}, accumulated in double: numpy's
+     * {@code np.mean(a, axis)}, of numpy's result dtype. NaN where the axis is empty.
+     */
+    public DoubleArray mean(int axis) {
+        return (DoubleArray) reduce(axis, Reducer.Op.SUM_DOUBLE);
+    }
+
+    /**
+     * The minimums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public IntArray min(int axis) {
+        return (IntArray) reduce(axis, Reducer.Op.MIN);
+    }
+
+    /**
+     * The maximums along {@code axis}, as {@link #sum(int)}, of this array's dtype.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty
+     */
+    public IntArray max(int axis) {
+        return (IntArray) reduce(axis, Reducer.Op.MAX);
+    }
 }

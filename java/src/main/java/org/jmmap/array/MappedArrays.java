@@ -66,13 +66,20 @@ public final class MappedArrays {
      * @throws org.jmmap.ErrnoException if the memory cannot be mapped ({@code ENOMEM})
      */
     public static TypedArray allocate(DType dtype, long... shape) throws IOException {
-        Descr type = scalar(dtype, ByteOrder.nativeOrder());
-        long[] dimensions = checkShape(shape);
-        long length = Descr.multiply(NpyHeader.product(dimensions, "shape"), type.itemSize, "shape "
-                + NpyHeader.shapeText(dimensions));
-        Mapping mapping = Mapping.anonymous(Math.max(length, 1));
-        return Views.of(mapping, null, 0, type, 0, dimensions,
-                Layout.contiguousStrides(dimensions, type.itemSize, false));
+        return allocate(scalar(dtype, ByteOrder.nativeOrder()), checkShape(shape));
+    }
+
+    /** A new zero-filled C-order array of {@code type} in anonymous memory. */
+    static TypedArray allocate(Descr type, long[] shape) {
+        long length = Descr.multiply(NpyHeader.product(shape, "shape"), type.itemSize, "shape "
+                + NpyHeader.shapeText(shape));
+        Mapping mapping;
+        try {
+            mapping = Mapping.anonymous(Math.max(length, 1));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Views.of(mapping, null, 0, type, 0, shape, Layout.contiguousStrides(shape, type.itemSize, false));
     }
 
     /** A fixed-size scalar type; datetimes get numpy's generic unit. */

@@ -2,6 +2,7 @@ package org.jmmap.array;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -378,6 +379,177 @@ public abstract class TypedArray {
                     + "there is nothing for another process to lock");
         }
         return layout.file;
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Reductions
+
+    /** The raw accumulator bits of {@code op} over every element. */
+    final long reduce(Reducer.Op op) {
+        if (dtype == DType.DATETIME64 && (op == Reducer.Op.SUM || op == Reducer.Op.SUM_DOUBLE)) {
+            throw new UnsupportedOperationException(op.name + " of datetime64 elements: numpy cannot add dates "
+                    + "either (subtract a reference date into timedelta64 first)");
+        }
+        return Reducer.whole(this, op);
+    }
+
+    /**
+     * The arithmetic mean of every element, accumulated in double (as numpy's {@code np.mean} does for integer
+     * types, and more precisely than its float32 accumulation for float32). NaN for an empty array; a NaN element
+     * makes it NaN. Runs in native code on {@link #parallelism()} threads.
+     *
+     * @throws UnsupportedOperationException for {@link DType#DATETIME64} elements
+     * @throws java.io.UncheckedIOException  ({@code EFAULT}) if the file was truncated underneath the array
+     * @throws IllegalStateException         if the mapping is closed
+     */
+    public double mean() {
+        double sum = Double.longBitsToDouble(reduce(Reducer.Op.SUM_DOUBLE));
+        return size == 0 ? Double.NaN : sum / size;
+    }
+
+    /** The dtype numpy gives the result of {@code op} along an axis. */
+    private DType resultType(Reducer.Op op) {
+        switch (op) {
+            case SUM:
+                if (dtype == DType.DATETIME64) {
+                    throw new UnsupportedOperationException("sum of datetime64 elements: numpy cannot add dates "
+                            + "either");
+                }
+                return dtype.isFloatingPoint() || dtype == DType.TIMEDELTA64 ? dtype
+                        : dtype.isUnsigned() ? DType.UINT64 : DType.INT64;
+            case SUM_DOUBLE:
+                if (dtype == DType.DATETIME64) {
+                    throw new UnsupportedOperationException("mean of datetime64 elements is not supported");
+                }
+                return dtype.isFloatingPoint() ? dtype : DType.FLOAT64;
+            default:
+                return dtype;
+        }
+    }
+
+    private int checkAxis(int axis) {
+        int normalized = axis < 0 ? axis + shape.length : axis;
+        if (normalized < 0 || normalized >= shape.length) {
+            throw new IllegalArgumentException("axis=" + axis + " for an array of " + shape.length + " axes (shape "
+                    + NpyHeader.shapeText(shape) + ")");
+        }
+        return normalized;
+    }
+
+    private long[] shapeWithout(int axis) {
+        long[] out = new long[shape.length - 1];
+        for (int k = 0, o = 0; k < shape.length; k++) {
+            if (k != axis) {
+                out[o++] = shape[k];
+            }
+        }
+        return out;
+    }
+
+    /** The descr of the result of {@code op}: its dtype in this machine's order, with this array's unit. */
+    private Descr resultDescr(Reducer.Op op) {
+        DType type = resultType(op);
+        if (type == DType.DATETIME64 || type == DType.TIMEDELTA64) {
+            String unit = layout.unit == null || layout.unit.isEmpty() ? "" : "[" + layout.unit + "]";
+            return Descr.typeString((ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "<" : ">")
+                    + type.kind() + "8" + unit);
+        }
+        return Descr.scalar(type, ByteOrder.nativeOrder());
+    }
+
+    /** Reduces along {@code axis} with {@code op} into {@code out}, a C-order array of the result's shape. */
+    private void reduceInto(int axis, Reducer.Op op, TypedArray out) {
+        long count = shape[axis];
+        boolean doubles = Reducer.doubles(dtype, op);
+        Reducer.Store store;
+        if (out instanceof DoubleArray) {
+            DoubleArray d = (DoubleArray) out;
+            store = op == Reducer.Op.SUM_DOUBLE ? (i, bits) -> d.set(i, Double.longBitsToDouble(bits) / count)
+                    : doubles ? (i, bits) -> d.set(i, Double.longBitsToDouble(bits)) : (i, bits) -> d.set(i, bits);
+        } else if (out instanceof FloatArray) {
+            FloatArray f = (FloatArray) out;
+            store = op == Reducer.Op.SUM_DOUBLE ? (i, bits) -> f.set(i, (float) (Double.longBitsToDouble(bits) / count))
+                    : (i, bits) -> f.set(i, (float) Double.longBitsToDouble(bits));
+        } else if (out instanceof LongArray) {
+            LongArray l = (LongArray) out;
+            store = l::set;
+        } else if (out instanceof IntArray) {
+            IntArray n = (IntArray) out;
+            store = (i, bits) -> n.set(i, (int) bits);
+        } else if (out instanceof ShortArray) {
+            ShortArray n = (ShortArray) out;
+            store = (i, bits) -> n.set(i, (short) bits);
+        } else {
+            ByteArray n = (ByteArray) out;
+            store = (i, bits) -> n.set(i, (byte) bits);
+        }
+        Reducer.axis(this, axis, op, store);
+    }
+
+    /** The reduction along {@code axis} in a new array in anonymous memory. */
+    final TypedArray reduce(int axis, Reducer.Op op) {
+        int normalized = checkAxis(axis);
+        long[] outShape = shapeWithout(normalized);
+        TypedArray out = MappedArrays.allocate(resultDescr(op), outShape);
+        try {
+            reduceInto(normalized, op, out);
+        } catch (RuntimeException | Error e) {
+            out.mapping.close();
+            throw e;
+        }
+        return out.parallel(parallelism);
+    }
+
+    /** The reduction along {@code axis} into the new {@code .npy} file {@code file}, mapped READ_WRITE. */
+    private NpyFile reduce(int axis, Reducer.Op op, Path file) throws IOException {
+        int normalized = checkAxis(axis);
+        Descr type = resultDescr(op);
+        NpyFile npy = NpyFile.create(file, NpyHeader.of(type.text(), false, shapeWithout(normalized)));
+        try {
+            reduceInto(normalized, op, npy.array());
+        } catch (RuntimeException | Error e) {
+            npy.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return npy;
+    }
+
+    /**
+     * The sums along {@code axis} into the new {@code .npy} file {@code file} (created as
+     * {@link NpyFile#create(Path, NpyHeader)} does, and removed if the reduction fails), returned open
+     * {@code READ_WRITE}: close it. Result dtype as {@code np.sum}: int64 for signed integers and bool, uint64 for
+     * unsigned ones, the float type for floats (accumulated in double).
+     *
+     * @throws IllegalArgumentException                 if {@code axis} is not an axis ({@code -1} is the last)
+     * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+     * @throws UnsupportedOperationException            for {@link DType#DATETIME64} elements
+     */
+    public NpyFile sum(int axis, Path file) throws IOException {
+        return reduce(axis, Reducer.Op.SUM, file);
+    }
+
+    /**
+     * The means along {@code axis} into the new {@code .npy} file {@code file}, as {@link #sum(int, Path)}:
+     * float64 for integer elements, the float type for floats (accumulated in double).
+     */
+    public NpyFile mean(int axis, Path file) throws IOException {
+        return reduce(axis, Reducer.Op.SUM_DOUBLE, file);
+    }
+
+    /**
+     * The minimums along {@code axis} into the new {@code .npy} file {@code file}, as {@link #sum(int, Path)}; of
+     * this array's dtype, NaN where a NaN was met.
+     *
+     * @throws java.util.NoSuchElementException if the axis is empty (numpy: no identity)
+     */
+    public NpyFile min(int axis, Path file) throws IOException {
+        return reduce(axis, Reducer.Op.MIN, file);
+    }
+
+    /** The maximums along {@code axis} into the new {@code .npy} file {@code file}, as {@link #min(int, Path)}. */
+    public NpyFile max(int axis, Path file) throws IOException {
+        return reduce(axis, Reducer.Op.MAX, file);
     }
 
     // -----------------------------------------------------------------------------------------------------------

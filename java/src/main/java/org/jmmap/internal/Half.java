@@ -1,17 +1,18 @@
-package org.jmmap.array;
+package org.jmmap.internal;
 
 /**
  * IEEE 754 half precision ({@code float16}, numpy's {@code np.float16}) to and from {@code float}, for JDK 17
  * ({@code Float.float16ToFloat} came in JDK 20). Widening is exact; narrowing rounds to the nearest value, ties to
- * even, overflows to infinity and keeps NaN a NaN, as numpy does.
+ * even, overflows to infinity and keeps NaN a NaN, as numpy does. Used by the typed arrays of {@code org.jmmap.array}
+ * and by the JNA backend's reductions.
  */
-final class Half {
+public final class Half {
 
     private Half() {
     }
 
     /** The {@code float} value of the half-precision {@code bits}. */
-    static float toFloat(short bits) {
+    public static float toFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;
@@ -27,7 +28,7 @@ final class Half {
     }
 
     /** The half-precision bits nearest to {@code value}. */
-    static short fromFloat(float value) {
+    public static short fromFloat(float value) {
         int bits = Float.floatToRawIntBits(value);
         int sign = (bits >>> 16) & 0x8000;
         int magnitude = bits & 0x7fff_ffff;
