@@ -590,4 +590,94 @@ final class JnaBackend implements Backend {
             return -e.getErrorCode();
         }
     }
+
+    // Reductions, in Java over the buffer: a page no longer backed by its file raises HotSpot's InternalError here.
+
+    @Override
+    public int reduce(ByteBuffer data, int element, boolean swapped, int reduction, long count, long stride,
+                      long width, long elementStride, ByteBuffer accumulators) {
+        ByteOrder nativeOrder = ByteOrder.nativeOrder();
+        ByteBuffer in = data.duplicate().order(swapped == (nativeOrder == ByteOrder.BIG_ENDIAN)
+                ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        ByteBuffer out = accumulators.duplicate().order(nativeOrder);
+        int columns = (int) width;
+        boolean unsigned = element == ELEMENT_UINT8 || element == ELEMENT_UINT16 || element == ELEMENT_UINT32
+                || element == ELEMENT_UINT64;
+        if (element >= ELEMENT_FLOAT16 || reduction == REDUCE_SUM_DOUBLE) {
+            double[] values = new double[columns];
+            for (int j = 0; j < columns; j++) {
+                values[j] = out.getDouble(j * 8);
+            }
+            for (long k = 0; k < count; k++) {
+                for (int j = 0; j < columns; j++) {
+                    double x = doubleAt(in, element, (int) (k * stride + j * elementStride));
+                    double a = values[j];
+                    values[j] = reduction == REDUCE_MIN ? (x < a || x != x ? x : a)
+                            : reduction == REDUCE_MAX ? (x > a || x != x ? x : a) : a + x;
+                }
+            }
+            for (int j = 0; j < columns; j++) {
+                out.putDouble(j * 8, values[j]);
+            }
+        } else {
+            long[] values = new long[columns];
+            for (int j = 0; j < columns; j++) {
+                values[j] = out.getLong(j * 8);
+            }
+            for (long k = 0; k < count; k++) {
+                for (int j = 0; j < columns; j++) {
+                    long x = longAt(in, element, (int) (k * stride + j * elementStride));
+                    long a = values[j];
+                    if (reduction == REDUCE_SUM) {
+                        values[j] = a + x;
+                    } else {
+                        int order = unsigned ? Long.compareUnsigned(x, a) : Long.compare(x, a);
+                        values[j] = reduction == REDUCE_MIN ? (order < 0 ? x : a) : (order > 0 ? x : a);
+                    }
+                }
+            }
+            for (int j = 0; j < columns; j++) {
+                out.putLong(j * 8, values[j]);
+            }
+        }
+        return 0;
+    }
+
+    private static long longAt(ByteBuffer in, int element, int at) {
+        switch (element) {
+            case ELEMENT_BOOL:
+                return in.get(at) != 0 ? 1 : 0;
+            case ELEMENT_INT8:
+                return in.get(at);
+            case ELEMENT_UINT8:
+                return in.get(at) & 0xffL;
+            case ELEMENT_INT16:
+                return in.getShort(at);
+            case ELEMENT_UINT16:
+                return in.getShort(at) & 0xffffL;
+            case ELEMENT_INT32:
+                return in.getInt(at);
+            case ELEMENT_UINT32:
+                return in.getInt(at) & 0xffff_ffffL;
+            default:
+                return in.getLong(at);
+        }
+    }
+
+    private static double doubleAt(ByteBuffer in, int element, int at) {
+        switch (element) {
+            case ELEMENT_FLOAT16:
+                return Half.toFloat(in.getShort(at));
+            case ELEMENT_FLOAT32:
+                return in.getFloat(at);
+            case ELEMENT_FLOAT64:
+                return in.getDouble(at);
+            case ELEMENT_UINT64:
+                long bits = in.getLong(at);
+                // unsigned: halve keeping the lowest bit as a sticky bit, convert (rounding once), double
+                return bits >= 0 ? (double) bits : (double) (bits >>> 1 | bits & 1) * 2.0;
+            default:
+                return longAt(in, element, at);
+        }
+    }
 }
