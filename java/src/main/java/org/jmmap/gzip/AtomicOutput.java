@@ -1,7 +1,9 @@
 package org.jmmap.gzip;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -59,18 +61,49 @@ final class AtomicOutput implements AutoCloseable {
         return written;
     }
 
-    /** Writes all of {@code bytes}' remaining bytes. */
+    /**
+     * Writes all of {@code bytes}' remaining bytes.
+     *
+     * @throws InterruptedIOException if the thread is interrupted (before or while writing; the file is closed)
+     */
     void write(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            written += channel.write(bytes);
+        checkInterrupt();
+        try {
+            while (bytes.hasRemaining()) {
+                written += channel.write(bytes);
+            }
+        } catch (ClosedByInterruptException e) {
+            throw interrupted(e);
         }
     }
 
     /** Writes {@code bytes} at {@code position} (after the end, or over bytes written before). */
     void writeAt(ByteBuffer bytes, long position) throws IOException {
-        while (bytes.hasRemaining()) {
-            position += channel.write(bytes, position);
+        checkInterrupt();
+        try {
+            while (bytes.hasRemaining()) {
+                position += channel.write(bytes, position);
+            }
+        } catch (ClosedByInterruptException e) {
+            throw interrupted(e);
         }
+    }
+
+    /**
+     * An interrupt is reported the same way wherever it finds the writing thread: as an
+     * {@link InterruptedIOException}, with the thread's interrupt status kept (NIO would close the channel and
+     * throw {@link ClosedByInterruptException}).
+     */
+    private static void checkInterrupt() throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted while writing");
+        }
+    }
+
+    private static InterruptedIOException interrupted(ClosedByInterruptException e) {
+        InterruptedIOException interrupted = new InterruptedIOException("interrupted while writing");
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     /**

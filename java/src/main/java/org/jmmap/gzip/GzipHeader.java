@@ -39,6 +39,8 @@ public final class GzipHeader {
     static final int RESERVED_FLAGS = 0xe0;
     /** Bytes of the fixed part: ID1 ID2 CM FLG MTIME(4) XFL OS. */
     static final int FIXED_LENGTH = 10;
+    /** Bytes of a member's trailer: CRC-32 and ISIZE, little-endian. */
+    static final int TRAILER_LENGTH = 8;
     private static final byte[] NO_BYTES = {};
 
     private static final Charset FILE_NAMES = fileNameCharset();

@@ -37,7 +37,7 @@ public final class GzipResult {
         return input;
     }
 
-    /** The file written. */
+    /** The file written; null for {@link ParallelGzip#test(Path, GzipOptions)}. */
     public Path output() {
         return output;
     }

@@ -95,6 +95,50 @@ final class MappedInput implements AutoCloseable {
         return bytes;
     }
 
+    /** The little-endian unsigned 32-bit value at {@code offset}. */
+    long readUnsignedInt(long offset) throws IOException {
+        byte[] bytes = read(offset, 4);
+        return (bytes[0] & 0xff) | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xffL) << 24;
+    }
+
+    /** The bytes from {@code offset} on, one at a time, for parsing a header; copied 256 at a time. */
+    Cursor cursor(long offset) {
+        return new Cursor(offset);
+    }
+
+    /** Reads bytes from a position on, through small guarded copies. */
+    final class Cursor implements GzipHeader.ByteSource {
+        private final byte[] buffer = new byte[256];
+        private long bufferStart;
+        private int bufferLength;
+        private long position;
+
+        Cursor(long position) {
+            this.position = position;
+        }
+
+        @Override
+        public int next() throws IOException {
+            if (position >= size) {
+                return -1;
+            }
+            if (position < bufferStart || position >= bufferStart + bufferLength) {
+                bufferStart = position;
+                bufferLength = (int) Math.min(buffer.length, size - position);
+                try {
+                    mapping.getBytes(position, buffer, 0, bufferLength);
+                } catch (UncheckedIOException truncated) {
+                    throw truncated.getCause();
+                }
+            }
+            return buffer[(int) (position++ - bufferStart)] & 0xff;
+        }
+
+        long position() {
+            return position;
+        }
+    }
+
     /** Whether {@code path} names this file (so that it is never overwritten by its own output). */
     boolean isSameFile(Path path) throws IOException {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(file, path);

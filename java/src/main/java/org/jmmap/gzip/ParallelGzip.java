@@ -72,4 +72,61 @@ public final class ParallelGzip {
         }
         return FileCompressor.compress(List.copyOf(inputs), outputs, options);
     }
+
+    /**
+     * Decompresses {@code in} to {@code out}: every member of it, each checked (CRC-32 and length); BGZF blocks in
+     * parallel on the options' threads, other members pipelined (inflating on the calling thread; reading,
+     * checking and writing each on a thread of its own when {@code threads > 1}). Bytes after the last member are
+     * ignored if they are zeros, and counted in {@link GzipResult#trailingBytes()} otherwise, or rejected with
+     * {@link GzipOptions#isStrict() strict} options. The output gets the header's modification time
+     * ({@link GzipOptions#keepsNameAndTime()}, when the header has one) or else the input's, and the input's
+     * permissions.
+     *
+     * @throws GzipException                     if {@code in} is not valid gzip; its {@link GzipException#reason()}
+     *                                           says why and {@link GzipException#offset()} where. No output is left.
+     * @throws java.nio.file.NoSuchFileException if {@code in} or the directory of {@code out} does not exist
+     * @throws IllegalArgumentException          if {@code out} is {@code in}
+     * @throws org.jmmap.ErrnoException          {@code EFAULT} if {@code in} is truncated while it is read
+     * @throws java.io.InterruptedIOException    if the calling thread is interrupted (no output is left)
+     */
+    public static GzipResult decompress(Path in, Path out, GzipOptions options) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(options, "options");
+        return FileDecompressor.decompress(in, out, options);
+    }
+
+    /**
+     * Checks {@code gz} as {@code gzip -t} does: decompresses every member, checks every CRC-32 and length, and
+     * writes nothing. Trailing garbage is accepted (as {@code gzip -t} accepts it, with a warning).
+     *
+     * @throws GzipException if it is not valid gzip (the reason and offset say what and where)
+     * @throws IOException   if it cannot be read
+     */
+    public static void test(Path gz) throws IOException {
+        test(gz, GzipOptions.defaults());
+    }
+
+    /**
+     * {@link #test(Path)} with the options' threads, and trailing garbage rejected if they are
+     * {@link GzipOptions#isStrict() strict}.
+     */
+    public static GzipResult test(Path gz, GzipOptions options) throws IOException {
+        Objects.requireNonNull(gz, "gz");
+        Objects.requireNonNull(options, "options");
+        return FileDecompressor.decompress(gz, null, options);
+    }
+
+    /**
+     * Describes {@code gz} as {@code gzip -l} does, with its layout and member count. A file of BGZF blocks is
+     * listed from its block headers and trailers alone; any other file is decompressed (without output) to find
+     * its members and their exact sizes, as fast as {@link #test}.
+     *
+     * @throws GzipException if it is not valid gzip
+     * @throws IOException   if it cannot be read
+     */
+    public static GzipInfo list(Path gz) throws IOException {
+        Objects.requireNonNull(gz, "gz");
+        return FileDecompressor.list(gz, GzipOptions.defaults());
+    }
 }
