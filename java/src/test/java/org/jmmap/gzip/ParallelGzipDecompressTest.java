@@ -424,14 +424,19 @@ class ParallelGzipDecompressTest {
     @Test
     void theJdkStopsAtAMemberBoundaryThatAShortReadEndsAt() throws Exception {
         // The behaviour GzipInputStream exists to fix, shown on the JDK's own class: when a member ends where a
-        // short read ended and available() says 0, java.util.zip.GZIPInputStream takes it for the end.
+        // short read ended and available() says 0, java.util.zip.GZIPInputStream takes it for the end (until
+        // JDK 23, which fixed JDK-7036144).
         byte[] two = Tools.concat(Files.readAllBytes(fixture("gzip.gz")), Files.readAllBytes(fixture("gzip.gz")));
         ByteArrayOutputStream jdk = new ByteArrayOutputStream();
         try (InputStream in = new java.util.zip.GZIPInputStream(
                 new TrickleInputStream(new java.io.ByteArrayInputStream(two)))) {
             in.transferTo(jdk);
         }
-        assertEquals(content.length, jdk.size(), "the JDK read only the first member, silently");
+        if (Runtime.version().feature() < 23) {
+            assertEquals(content.length, jdk.size(), "the JDK read only the first member, silently");
+        } else {
+            assertEquals(2L * content.length, jdk.size());
+        }
         try (GzipInputStream in = new GzipInputStream(new TrickleInputStream(new java.io.ByteArrayInputStream(two)))) {
             assertEquals(2L * content.length, in.readAllBytes().length);
         }
