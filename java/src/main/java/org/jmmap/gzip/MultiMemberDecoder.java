@@ -73,30 +73,37 @@ final class MultiMemberDecoder {
      */
     long run(long start) throws IOException {
         ExecutorService pool = Workers.start(threads);
+        ExecutorService scanners = Workers.start(threads);
         try {
-            long[] candidates = candidates(start, pool);
-            if (candidates.length < 2 || candidates[0] != start) {
+            Candidates candidates = new Candidates(start, scanners);
+            if (candidates.next() != start) {
                 return start;
             }
-            long[] offsets = new long[candidates.length];
-            offsets[0] = decoding.uncompressed;
-            for (int i = 1; i < candidates.length; i++) {
-                offsets[i] = offsets[i - 1] + input.readUnsignedInt(candidates[i] - 4);
+            long following = candidates.next();
+            if (following < 0) {
+                return start;
             }
+            long candidate = start;
+            long offset = decoding.uncompressed;
             int window = 2 * threads;
-            ArrayDeque<Future<Member>> pending = new ArrayDeque<>();
-            int submitted = 0;
-            for (int accepted = 0; accepted < candidates.length; accepted++) {
-                while (submitted < candidates.length && pending.size() < window) {
-                    int index = submitted++;
-                    long limit = index + 1 < candidates.length ? offsets[index + 1] : Long.MAX_VALUE;
-                    pending.add(pool.submit(() -> inflate(candidates[index], offsets[index], limit)));
+            ArrayDeque<Job> pending = new ArrayDeque<>();
+            while (true) {
+                while (candidate >= 0 && pending.size() < window) {
+                    long limit = following >= 0 ? offset + input.readUnsignedInt(following - 4) : Long.MAX_VALUE;
+                    long memberStart = candidate;
+                    long memberOffset = offset;
+                    pending.add(new Job(memberStart, memberOffset, limit, following,
+                            pool.submit(() -> inflate(memberStart, memberOffset, limit))));
+                    candidate = following;
+                    offset = limit;
+                    following = candidate >= 0 ? candidates.next() : -1;
                 }
-                Member member = Workers.await(pending.poll());
-                boolean last = accepted + 1 == candidates.length;
-                if (member.end < 0 || (!last && (member.end != candidates[accepted + 1]
-                        || member.produced != offsets[accepted + 1] - offsets[accepted]))) {
-                    return stop(pool, candidates[accepted]);
+                Job job = pending.poll();
+                Member member = Workers.await(job.result);
+                boolean last = job.next < 0;
+                if (member.end < 0 || (!last && (member.end != job.next
+                        || member.produced != job.limit - job.offset))) {
+                    return stop(pool, job.start);
                 }
                 decoding.members++;
                 decoding.allBgzf &= member.bgzf;
@@ -107,11 +114,15 @@ final class MultiMemberDecoder {
                     return stop(pool, member.end);
                 }
             }
-            throw new AssertionError("unreachable");
         } finally {
             Workers.stop(pool);
+            Workers.stop(scanners);
             inflaters.close();
         }
+    }
+
+    /** A member given to a thread: where it starts, where its output goes, where the next one starts (or -1). */
+    private record Job(long start, long offset, long limit, long next, Future<Member> result) {
     }
 
     /**
@@ -126,24 +137,42 @@ final class MultiMemberDecoder {
         return position;
     }
 
-    /** The candidate member starts from {@code start} on, found by all threads, in order. */
-    private long[] candidates(long start, ExecutorService pool) throws IOException {
-        long span = size - start;
-        int parts = (int) Math.max(1, Math.min(threads, span / (8 * CHUNK)));
-        List<Future<long[]>> found = new ArrayList<>();
-        for (int part = 0; part < parts; part++) {
-            long from = start + span * part / parts;
-            long to = start + span * (part + 1) / parts;
-            found.add(pool.submit(() -> scan(from, to)));
+    /**
+     * The candidate member starts from a position on, in order, found a round at a time (8 MiB of input per
+     * thread, searched by threads of their own, so that a search never waits behind members being inflated), so
+     * that only one round's candidates are held.
+     */
+    private final class Candidates {
+        private static final long ROUND = 8L * CHUNK;
+        private final ExecutorService pool;
+        private final ArrayDeque<Long> found = new ArrayDeque<>();
+        private long scanned;
+
+        Candidates(long start, ExecutorService pool) {
+            this.scanned = start;
+            this.pool = pool;
         }
-        long[] all = new long[0];
-        for (Future<long[]> part : found) {
-            long[] hits = Workers.await(part);
-            int at = all.length;
-            all = Arrays.copyOf(all, at + hits.length);
-            System.arraycopy(hits, 0, all, at, hits.length);
+
+        /** The next candidate, or -1 when there are no more. */
+        long next() throws IOException {
+            while (found.isEmpty() && scanned < size) {
+                long roundEnd = Math.min(size, scanned + ROUND * threads);
+                List<Future<long[]>> parts = new ArrayList<>();
+                for (int part = 0; part < threads; part++) {
+                    long from = scanned + (roundEnd - scanned) * part / threads;
+                    long to = scanned + (roundEnd - scanned) * (part + 1) / threads;
+                    parts.add(pool.submit(() -> scan(from, to)));
+                }
+                for (Future<long[]> part : parts) {
+                    for (long hit : Workers.await(part)) {
+                        found.add(hit);
+                    }
+                }
+                scanned = roundEnd;
+            }
+            Long next = found.poll();
+            return next == null ? -1 : next;
         }
-        return all;
     }
 
     /** Candidates starting in {@code [from, to)}: the magic bytes, then a plausible header. */
