@@ -35,6 +35,7 @@ import static org.jmmap.ipc.ChannelDescriptor.align;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -331,7 +332,7 @@ final class Consumer implements ChannelReceiver {
         int bytes;
         if (codec == CODEC_NONE) {
             bytes = payloadLength;
-            message = view.limit(payload + payloadLength).position(payload);
+            message = view.limit(payload + payloadLength).position(payload).order(ByteOrder.BIG_ENDIAN);
         } else {
             bytes = decode(payload, payloadLength, codec);
             message = ByteBuffer.wrap(decoded, 0, bytes).asReadOnlyBuffer();

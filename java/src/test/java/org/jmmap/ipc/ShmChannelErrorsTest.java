@@ -203,4 +203,29 @@ class ShmChannelErrorsTest {
         }
         assertFalse(SharedMemory.exists(name));
     }
+
+    /** The core jar needs no lz4-java: without it everything but LZ4 works, and LZ4 says what is missing. */
+    @Test
+    void withoutLz4JavaOnlyLz4IsMissing() throws Exception {
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("lz4-java"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath));
+        String flags = System.getProperty("jmmap.test.jvm.flags", "").trim();
+        if (!flags.isEmpty()) {
+            command.addAll(java.util.List.of(flags.split("\\s+")));
+        }
+        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir"}) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.add(Lz4Absent.class.getName());
+        command.add(ChannelFiles.path(directory).toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("OK"), output);
+    }
 }

@@ -2,7 +2,7 @@ package org.jmmap.ipc;
 
 import java.util.Random;
 
-/** The stress test's message sizes: 90% up to 256 B, 9.99% up to 16 KiB, 0.01% up to 1 MiB, and rare huge ones. */
+/** The stress test's message sizes: 99% up to 256 B, 0.99% up to 16 KiB, 0.01% up to 1 MiB, and rare huge ones. */
 final class StressSizes {
 
     /** The length of the huge messages. */
@@ -16,7 +16,7 @@ final class StressSizes {
             return HUGE;
         }
         int dice = random.nextInt(10_000);
-        if (dice < 9_000) {
+        if (dice < 9_900) {
             return 16 + random.nextInt(241);
         }
         if (dice < 9_999) {
