@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeoutException;
 import org.jmmap.ErrnoException;
-import org.jmmap.Errors;
-import org.jmmap.internal.Backends;
+import org.jmmap.internal.Errors;
 
 /**
  * The one wait loop of the channel: spin, yield, then sleep on a futex word after announcing it in a waiters word
@@ -29,8 +28,7 @@ final class Waits {
     private static final int RECHECKS = 64;
     /** A deadline that never comes (a quarter of the nanoTime range ahead). */
     static final long FOREVER = Long.MAX_VALUE / 4;
-    private static final int ETIMEDOUT = Backends.get().errno().number("ETIMEDOUT")
-            .orElseThrow(() -> new IllegalStateException("no errno ETIMEDOUT"));
+    private static final int ETIMEDOUT = Errors.ETIMEDOUT;
 
     private Waits() {
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 
 /**
  * A whole-file lock taken with {@code flock(2)}: the lock util-linux {@code flock(1)}, Python's {@code fcntl.flock}

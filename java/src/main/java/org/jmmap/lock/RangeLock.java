@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 
 /**
  * A lock on the byte range {@code [offset, offset + length)} of a file, taken with {@code fcntl(2)} open file
