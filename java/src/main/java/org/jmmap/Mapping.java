@@ -1032,15 +1032,18 @@ public final class Mapping implements AutoCloseable {
      * set); a fault throws {@link UncheckedIOException} ({@code EFAULT}) for {@code call}.
      */
     private static int guardedCompareAndSetInt(Memory m, long offset, int expected, int value, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
-        }
-        int result = NATIVE.compareAndSetInt(m.address + offset, expected, value);
+        long address = guardedAddress(m, offset, Integer.BYTES);
+        long result = NATIVE.compareAndSetInt(address, expected, value);
         Reference.reachabilityFence(m);
-        if (result < 0) {
-            throw Errors.bulk(call, result, offset, Integer.BYTES);
-        }
-        return result;
+        return (int) atomicResult(result, call, offset, Integer.BYTES);
+    }
+
+    /** {@link #guardedCompareAndSetInt} for a long. */
+    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
+        long address = guardedAddress(m, offset, Long.BYTES);
+        long result = NATIVE.compareAndSetLong(address, expected, value);
+        Reference.reachabilityFence(m);
+        return (int) atomicResult(result, call, offset, Long.BYTES);
     }
 
     /**
@@ -1048,41 +1051,32 @@ public final class Mapping implements AutoCloseable {
      * {@link #guardedCompareAndSetInt}; returns the value before.
      */
     private static int guardedIntUpdate(Memory m, long offset, int operand, boolean add, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Integer.BYTES);
-        }
-        long address = m.address + offset;
+        long address = guardedAddress(m, offset, Integer.BYTES);
         long previous = add ? NATIVE.getAndAddInt(address, operand) : NATIVE.getAndSetInt(address, operand);
         Reference.reachabilityFence(m);
-        if (previous == Long.MIN_VALUE) {
-            throw Errors.bulk(call, -Errors.EFAULT, offset, Integer.BYTES);
-        }
-        return (int) previous;
+        return (int) atomicResult(previous, call, offset, Integer.BYTES);
     }
 
     /** {@link #guardedIntUpdate} for a long. */
     private static long guardedLongUpdate(Memory m, long offset, long operand, boolean add, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Long.BYTES);
-        }
-        long address = m.address + offset;
+        long address = guardedAddress(m, offset, Long.BYTES);
         long previous = add ? NATIVE.getAndAddLong(address, operand) : NATIVE.getAndSetLong(address, operand);
         Reference.reachabilityFence(m);
-        if (previous == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
-            throw Errors.bulk(call, -Errors.EFAULT, offset, Long.BYTES);
-        }
-        return previous;
+        return atomicResult(previous, call, offset, Long.BYTES);
     }
 
-    /** {@link #guardedCompareAndSetInt} for a long. */
-    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
+    /** The address of a guarded atomic, checked here when element access leaves the checks to the buffers. */
+    private static long guardedAddress(Memory m, long offset, int size) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Long.BYTES);
+            checkIndex(m, offset, size); // the address goes to C, where nothing else checks it
         }
-        int result = NATIVE.compareAndSetLong(m.address + offset, expected, value);
-        Reference.reachabilityFence(m);
-        if (result < 0) {
-            throw Errors.bulk(call, result, offset, Long.BYTES);
+        return m.address + offset;
+    }
+
+    /** A guarded atomic's result, or its fault as {@link UncheckedIOException} (the backend's one fault contract). */
+    private static long atomicResult(long result, String call, long offset, int size) {
+        if (result == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
+            throw Errors.bulk(call, -Errors.EFAULT, offset, size);
         }
         return result;
     }

@@ -440,12 +440,12 @@ final class JnaBackend implements Backend {
     // compare-and-set, so such a fault ends the process here.
 
     @Override
-    public int compareAndSetInt(long address, int expected, int value) {
+    public long compareAndSetInt(long address, int expected, int value) {
         return INT.compareAndSet(newDirectBuffer(address, Integer.BYTES), 0, expected, value) ? 1 : 0;
     }
 
     @Override
-    public int compareAndSetLong(long address, long expected, long value) {
+    public long compareAndSetLong(long address, long expected, long value) {
         return LONG.compareAndSet(newDirectBuffer(address, Long.BYTES), 0, expected, value) ? 1 : 0;
     }
 

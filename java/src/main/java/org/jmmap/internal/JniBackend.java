@@ -67,10 +67,10 @@ final class JniBackend implements Backend {
     @Override public int copyFromBuffer(ByteBuffer source, int position, long destination, int length) {
         return copyFromBuffer0(source, position, destination, length);
     }
-    @Override public int compareAndSetInt(long address, int expected, int value) {
+    @Override public long compareAndSetInt(long address, int expected, int value) {
         return compareAndSetInt0(address, expected, value);
     }
-    @Override public int compareAndSetLong(long address, long expected, long value) {
+    @Override public long compareAndSetLong(long address, long expected, long value) {
         return compareAndSetLong0(address, expected, value);
     }
     @Override public long getAndAddInt(long address, int delta) { return getAndAddInt0(address, delta); }
@@ -129,8 +129,8 @@ final class JniBackend implements Backend {
     private static native int copyFromArray0(byte[] source, int offset, long destination, int length);
     private static native int copyToBuffer0(long source, ByteBuffer destination, int position, int length);
     private static native int copyFromBuffer0(ByteBuffer source, int position, long destination, int length);
-    private static native int compareAndSetInt0(long address, int expected, int value);
-    private static native int compareAndSetLong0(long address, long expected, long value);
+    private static native long compareAndSetInt0(long address, int expected, int value);
+    private static native long compareAndSetLong0(long address, long expected, long value);
     private static native long getAndAddInt0(long address, int delta);
     private static native long getAndSetInt0(long address, int value);
     private static native long getAndAddLong0(long address, long delta);
