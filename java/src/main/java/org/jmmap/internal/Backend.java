@@ -154,14 +154,18 @@ public interface Backend {
     int fcntlLock(int fd, int command, int type, long start, long length, long[] found);
 
     /**
-     * A blocking lock call that gives up after {@code nanos}: {@code flock(fd, type)} when {@code command} is -1
-     * ({@code type} being {@code LOCK_SH} or {@code LOCK_EX}, without {@code LOCK_NB}), else
-     * {@code fcntlLock(fd, command, type, start, length, null)} with {@code command} {@code F_OFD_SETLKW}. Returns 0
-     * when the lock was granted, {@code -EINTR} when the time was up first (or another signal arrived),
-     * {@code -ENOSYS} when this backend cannot bound a blocking call (the JNA one never can; callers then retry the
-     * non-blocking call instead), {@code -errno} otherwise.
+     * {@code flock(fd, operation)}, {@code operation} {@code LOCK_SH} or {@code LOCK_EX} without {@code LOCK_NB},
+     * giving up after {@code nanos}: 0 when the lock was granted, {@code -EINTR} when the time was up first (or
+     * another signal arrived), {@code -ENOSYS} when this backend cannot bound a blocking call (the JNA one never
+     * can; callers then retry the non-blocking call instead), {@code -errno} otherwise.
      */
-    int lockSlice(int fd, int command, int type, long start, long length, long nanos);
+    int flockSlice(int fd, int operation, long nanos);
+
+    /**
+     * {@code fcntlLock(fd, F_OFD_SETLKW, type, start, length, null)}, {@code type} {@code F_RDLCK} or
+     * {@code F_WRLCK}, giving up after {@code nanos}; results as {@link #flockSlice}.
+     */
+    int rangeLockSlice(int fd, int type, long start, long length, long nanos);
 
     /**
      * {@code futex(FUTEX_WAIT)} (the shared form, for memory other processes map too): sleeps while the naturally

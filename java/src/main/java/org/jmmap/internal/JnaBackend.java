@@ -556,9 +556,15 @@ final class JnaBackend implements Backend {
         return 0;
     }
 
+    // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
+
     @Override
-    public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
-        // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
+    public int flockSlice(int fd, int operation, long nanos) {
+        return -errno.number("ENOSYS").getAsInt();
+    }
+
+    @Override
+    public int rangeLockSlice(int fd, int type, long start, long length, long nanos) {
         return -errno.number("ENOSYS").getAsInt();
     }
 

@@ -85,8 +85,9 @@ final class JniBackend implements Backend {
     @Override public int fcntlLock(int fd, int command, int type, long start, long length, long[] found) {
         return fcntlLock0(fd, command, type, start, length, found);
     }
-    @Override public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
-        return lockSlice0(fd, command, type, start, length, nanos);
+    @Override public int flockSlice(int fd, int operation, long nanos) { return flockSlice0(fd, operation, nanos); }
+    @Override public int rangeLockSlice(int fd, int type, long start, long length, long nanos) {
+        return rangeLockSlice0(fd, type, start, length, nanos);
     }
     @Override public int futexWait(long address, int expected, long timeoutNanos) {
         return futexWait0(address, expected, timeoutNanos);
@@ -145,7 +146,8 @@ final class JniBackend implements Backend {
     // jmmap_lock.c
     private static native int flock0(int fd, int operation);
     private static native int fcntlLock0(int fd, int command, int type, long start, long length, long[] found);
-    private static native int lockSlice0(int fd, int command, int type, long start, long length, long nanos);
+    private static native int flockSlice0(int fd, int operation, long nanos);
+    private static native int rangeLockSlice0(int fd, int type, long start, long length, long nanos);
     // jmmap_futex.c
     private static native int futexWait0(long address, int expected, long timeoutNanos);
     private static native int futexWake0(long address, int count);

@@ -51,7 +51,7 @@ final class LockFile {
         boolean tryOnce() throws IOException;
     }
 
-    /** A wait in the kernel for at most {@code nanos}: {@link Backend#lockSlice}'s result. */
+    /** A wait in the kernel for at most {@code nanos}: {@link Backend#flockSlice} or {@link Backend#rangeLockSlice}. */
     @FunctionalInterface
     interface Slice {
         int waitAtMost(long nanos);
