@@ -58,8 +58,12 @@ final class Failures {
     static void print(Io io, String command, String subject, Throwable failure, boolean verbose) {
         Problem problem = describe(failure);
         String about = subject != null ? subject : problem.subject();
+        String reason = problem.reason();
+        if (about != null && reason.startsWith(about + " ")) { // "FILE is not ...": the line names FILE already
+            reason = reason.substring(about.length() + 1);
+        }
         io.out.flush();
-        io.err.println("jmmap " + command + ": " + (about == null ? "" : about + ": ") + problem.reason()
+        io.err.println("jmmap " + command + ": " + (about == null ? "" : about + ": ") + reason
                 + (problem.errno() == null ? "" : " (" + problem.errno() + ")"));
         if (verbose) {
             failure.printStackTrace(io.err);
