@@ -19,9 +19,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 /**
  * Agrona's {@link OneToOneRingBuffer} or {@link ManyToOneRingBuffer}, one up and one down, each over a file in
  * /dev/shm mapped by both processes ({@code FileChannel.map}, wrapped in an {@link UnsafeBuffer}): how Agrona's ring
- * buffers are shared between processes. Writers retry a full ring at once; readers wait with an
- * {@link IdleStrategy}: {@link BusySpinIdleStrategy}, or Agrona's {@link BackoffIdleStrategy} (spin, yield, then
- * park from 1 µs up to 1 ms), its way of not burning a core.
+ * buffers are shared between processes. In message rates both sides retry with {@link SpinThenYield}, as jmmap's
+ * do; in round trips readers wait with an {@link IdleStrategy}: {@link BusySpinIdleStrategy}, or Agrona's
+ * {@link BackoffIdleStrategy} (spin, yield, then park from 1 µs up to 1 ms), its way of not burning a core.
  */
 final class AgronaTransport extends Transport {
 
@@ -98,20 +98,25 @@ final class AgronaTransport extends Transport {
     @Override
     void sendMessages(int payload, long count) {
         UnsafeBuffer message = new UnsafeBuffer(new byte[payload]);
+        SpinThenYield idle = new SpinThenYield();
         for (long i = 0; i < count; i++) {
             message.putLong(0, i);
             while (!up.write(MESSAGE_TYPE, message, 0, payload)) {
-                Thread.onSpinWait();
+                idle.idle();
             }
+            idle.reset();
         }
     }
 
     @Override
     void receiveMessages(long count) {
+        SpinThenYield idle = new SpinThenYield();
         expected = 0;
         while (expected < count) {
             if (up.read(checkSequence, 1024) == 0) {
-                Thread.onSpinWait();
+                idle.idle();
+            } else {
+                idle.reset();
             }
         }
     }

@@ -12,8 +12,9 @@ import org.jmmap.ipc.ChannelOptions;
 /**
  * Messages per second from a peer process to this one, sent one at a time as fast as the transport takes them,
  * each carrying a sequence number that the receiver checks. Rings are 1 MiB files in /dev/shm for jmmap's channel
- * and for Agrona's ring buffers alike; both sides retry at once when the ring is full or empty ({@code offer}/
- * {@code poll}, {@code write}/{@code read}). MULTI and many-to-one are measured with one producer: the price of
+ * and for Agrona's ring buffers alike, driven by the same loops ({@code offer}/{@code poll}, {@code write}/
+ * {@code read}, the receiver taking up to 1024 messages a call) that spin, then yield, when the ring is full or
+ * empty ({@link Transport.SpinThenYield}). MULTI and many-to-one are measured with one producer: the price of
  * claiming by an atomic instruction. The {@code Fenced} methods run the channel's sender with a full fence after
  * each commit ({@code -Djmmap.channel.storeLoadFence=true}): what a wake-up protocol that cannot miss would cost.
  * Each round sends about half a second's worth of messages.

@@ -16,8 +16,8 @@ import org.jmmap.ipc.WaitStrategy;
 
 /**
  * jmmap's {@link ShmChannel}: one channel up and one down, files in /dev/shm. Message rates use {@code offer} and
- * {@code poll}, retried at once as Agrona's {@code write} and {@code read} are; round trips and bulk transfers use
- * {@code send} and {@code receive}, which wait as the {@link WaitStrategy} says.
+ * {@code poll}, retried as Agrona's {@code write} and {@code read} are ({@link SpinThenYield}); round trips and
+ * bulk transfers use {@code send} and {@code receive}, which wait as the {@link WaitStrategy} says.
  */
 final class ChannelTransport extends Transport {
 
@@ -115,20 +115,25 @@ final class ChannelTransport extends Transport {
         ChannelSender s = sender();
         byte[] message = new byte[payload];
         ByteBuffer sequence = ByteBuffer.wrap(message);
+        SpinThenYield idle = new SpinThenYield();
         for (long i = 0; i < count; i++) {
             sequence.putLong(0, i);
             while (!s.offer(message)) {
-                Thread.onSpinWait();
+                idle.idle();
             }
+            idle.reset();
         }
     }
 
     @Override
     void receiveMessages(long count) {
+        SpinThenYield idle = new SpinThenYield();
         expected = 0;
         while (expected < count) {
             if (receiver.poll(checkSequence, 1024) == 0) {
-                Thread.onSpinWait();
+                idle.idle();
+            } else {
+                idle.reset();
             }
         }
     }

@@ -103,6 +103,30 @@ abstract class Transport implements Closeable {
         }
     }
 
+    /**
+     * What the message-rate loops of the ring buffers (jmmap's and Agrona's alike) do when nothing moved: spin
+     * {@value #SPINS} times, then yield the core ({@link Thread#yield()}) until something moves. On a machine whose
+     * cores are shared with other work, a side that only spins keeps its core for a whole time slice while the side
+     * it waits for has none, and the rate measures the scheduler; yielding hands the core over.
+     */
+    static final class SpinThenYield {
+        static final int SPINS = 100;
+        private int idle;
+
+        void idle() {
+            if (idle < SPINS) {
+                idle++;
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+
+        void reset() {
+            idle = 0;
+        }
+    }
+
     static IllegalStateException outOfOrder(long sequence, long expected) {
         return new IllegalStateException("message sequence=" + sequence + ", expected " + expected);
     }

@@ -77,6 +77,10 @@ final class Consumer implements ChannelReceiver {
 
     private final ByteBuffer view;
     private final Codecs codecs = new Codecs();
+    /** MESSAGES_RECEIVED and BYTES_RECEIVED, which only this receiver writes now: stored after each poll. */
+    private long messagesReceived;
+    private long bytesReceived;
+    private boolean countersChanged;
     private Stream stream;
     private boolean closed;
 
@@ -132,6 +136,8 @@ final class Consumer implements ChannelReceiver {
         }
         c.head = head;
         c.published = head;
+        c.messagesReceived = ring.getLongOpaque(MESSAGES_RECEIVED_OFFSET);
+        c.bytesReceived = ring.getLongOpaque(BYTES_RECEIVED_OFFSET);
         return c;
     }
 
@@ -167,6 +173,7 @@ final class Consumer implements ChannelReceiver {
             }
         } finally {
             publish();
+            storeCounters();
         }
         return delivered;
     }
@@ -355,8 +362,18 @@ final class Consumer implements ChannelReceiver {
     }
 
     private void countReceived(long bytes) {
-        ring.addCounter(MESSAGES_RECEIVED_OFFSET, 1);
-        ring.addCounter(BYTES_RECEIVED_OFFSET, bytes);
+        messagesReceived++;
+        bytesReceived += bytes;
+        countersChanged = true;
+    }
+
+    /** Stores the counters {@link #countReceived} keeps (once per poll rather than once per message). */
+    private void storeCounters() {
+        if (countersChanged && !ring.closed) {
+            ring.setLongOpaque(MESSAGES_RECEIVED_OFFSET, messagesReceived);
+            ring.setLongOpaque(BYTES_RECEIVED_OFFSET, bytesReceived);
+            countersChanged = false;
+        }
     }
 
     /** Appends a fragment to the message being reassembled. */
@@ -693,6 +710,7 @@ final class Consumer implements ChannelReceiver {
                     ended = true;
                     inMessage = false;
                     countReceived(bytes);
+                    storeCounters();
                     return -1;
                 }
                 try {
@@ -774,6 +792,7 @@ final class Consumer implements ChannelReceiver {
                 if (recordLast) {
                     inMessage = false;
                     countReceived(bytes);
+                    storeCounters();
                 } else {
                     discarding = true; // inMessage stays: the remaining fragments are skipped
                 }
