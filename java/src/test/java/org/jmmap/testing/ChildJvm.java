@@ -27,7 +27,9 @@ public final class ChildJvm {
     private final List<String> prefix = new ArrayList<>();
     private long timeoutSeconds = 300;
 
-    private ChildJvm(Class<?> mainClass, String... arguments) {
+    private Path directory;
+
+    private ChildJvm(String mainClass, String... arguments) {
         String java = System.getProperty(JAVA_PROPERTY, "");
         command.add(java.isEmpty() ? Paths.get(System.getProperty("java.home"), "bin", "java").toString() : java);
         command.add("-cp");
@@ -44,7 +46,7 @@ public final class ChildJvm {
                 command.add("-D" + property + "=" + value);
             }
         }
-        this.mainClass = mainClass.getName();
+        this.mainClass = mainClass;
         this.arguments = arguments;
     }
 
@@ -53,7 +55,25 @@ public final class ChildJvm {
 
     /** A child that will run {@code mainClass.main(arguments)}. */
     public static ChildJvm of(Class<?> mainClass, String... arguments) {
+        return new ChildJvm(mainClass.getName(), arguments);
+    }
+
+    /** A child that will run the {@code main} of the class named {@code mainClass}, found on its class path. */
+    public static ChildJvm ofClassName(String mainClass, String... arguments) {
         return new ChildJvm(mainClass, arguments);
+    }
+
+    /** Puts {@code entry} before this JVM's class path on the child's. */
+    public ChildJvm classPathFirst(Path entry) {
+        int index = command.indexOf("-cp") + 1;
+        command.set(index, entry + java.io.File.pathSeparator + command.get(index));
+        return this;
+    }
+
+    /** Runs the child in {@code directory} instead of this JVM's working directory. */
+    public ChildJvm directory(Path directory) {
+        this.directory = directory;
+        return this;
     }
 
     /** Adds JVM options ({@code -Dkey=value}, {@code -Xmx64m}, ...). */
@@ -79,7 +99,11 @@ public final class ChildJvm {
         full.addAll(command);
         full.add(mainClass);
         full.addAll(Arrays.asList(arguments));
-        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return builder.start();
     }
 
     /** Runs the child to completion (killing it after the timeout) and returns its status and output. */
