@@ -113,6 +113,35 @@ final class BlockCompressor implements AutoCloseable {
         inputs.add(input);
     }
 
+    /**
+     * Compresses {@code block} as the next part of one deflate stream that {@code deflater} carries from block to
+     * block (no reset, no dictionary, no flush; the last block finishes the stream): what {@code pigz -p 1} and
+     * {@code gzip} do on one thread, which saves loading each block's dictionary. The blocks of a stream must be
+     * compressed one after the other, on one thread at a time.
+     */
+    void compressInStream(Block block, Deflater deflater) {
+        ByteBuffer input = block.input;
+        ByteBuffer data = input.duplicate().limit(block.dataLength).position(0);
+        CRC32 crc = new CRC32();
+        crc.update(data.duplicate());
+        block.crc = (int) crc.getValue();
+        deflater.setInput(data);
+        ByteBuffer output = outputBuffer();
+        if (block.last) {
+            output = finish(deflater, output);
+        } else {
+            while (!deflater.needsInput()) {
+                if (!output.hasRemaining()) {
+                    output = grow(output);
+                }
+                deflater.deflate(output, Deflater.NO_FLUSH);
+            }
+        }
+        block.output = output.flip();
+        block.input = null;
+        inputs.add(input);
+    }
+
     /** Each 65280 bytes (or fewer, at the end) as one BGZF member: header, deflate data, CRC-32, ISIZE. */
     private void compressBgzf(Deflater deflater, Block block, ByteBuffer data) {
         int members = (block.dataLength + Bgzf.MAX_INPUT - 1) / Bgzf.MAX_INPUT;

@@ -68,9 +68,11 @@ public final class GzipOptions {
     }
 
     /**
-     * Threads that compress or decompress in parallel (as {@code pigz -p}). Writing the output happens on the
-     * calling thread besides; decompressing a file that is not BGZF uses one thread to inflate and, when
-     * {@code threads > 1}, three helpers to read, check and write, as {@code pigz -d} does.
+     * Threads that compress or decompress in parallel (as {@code pigz -p}); the calling thread writes the output
+     * besides. Decompressing, BGZF blocks and the members of other multi-member files are spread over the threads;
+     * a single member is inflated by the calling thread with, when {@code threads > 1}, three helpers that read,
+     * check and write, as {@code pigz -d} does. With one thread, a single-member file is compressed as one deflate
+     * stream, as {@code pigz -p 1} does.
      *
      * @throws IllegalArgumentException if {@code threads} is not within 1 to {@link #MAX_THREADS}
      */

@@ -28,6 +28,14 @@ import java.util.Objects;
  * <h2>Threads and memory</h2>
  * An operation uses {@link GzipOptions#threads()} worker threads, created for it and stopped before it returns, and
  * the calling thread, which writes the output. Memory stays at about two blocks per thread, whatever the file size.
+ *
+ * <h2>Parallel decompression</h2>
+ * BGZF blocks are found by their headers and sizes and inflated in batches by all threads. The members of other
+ * multi-member files (concatenated gzip files) are found by searching the file for member headers and placed in
+ * the output by their predecessors' ISIZE; each is checked and accepted in order, and the sequential decoder takes
+ * over wherever that guess is wrong, so the result never depends on it. A single member is inflated by one thread,
+ * pipelined: to find out that a file has one member, its compressed bytes are searched once (with {@code memmem},
+ * on all threads), which costs a few percent of the decompression.
  */
 public final class ParallelGzip {
 

@@ -2,6 +2,7 @@ package org.jmmap.gzip;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -28,9 +29,14 @@ import java.util.concurrent.Future;
  * member) and writes it, so that a reader of the underlying stream can decompress everything written before the
  * flush; flushing often costs compression. {@link #finish()} ends the gzip data (trailer, or BGZF end-of-file block)
  * without closing the underlying stream; {@link #close()} finishes and closes it. Not thread-safe: one writer at a
- * time. A failure of a compressing thread or of the underlying stream is thrown by the next call.
+ * time. A failure of a compressing thread or of the underlying stream is thrown by the next call. The stream's
+ * threads stop when it is finished or closed (or, for a stream dropped without either, once the garbage collector
+ * finds it unreachable).
  */
 public final class ParallelGzipOutputStream extends OutputStream {
+
+    /** Stops the threads of a stream dropped without {@code close()} once it is unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final OutputStream out;
     private final GzipFormat format;
@@ -39,6 +45,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final GzipProgressListener progress;
     private final ExecutorService pool;
     private final BlockCompressor compressor;
+    private final Cleaner.Cleanable threads;
     private final ArrayDeque<Future<Block>> pending = new ArrayDeque<>();
     private final byte[] single = new byte[1];
 
@@ -88,6 +95,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
         this.compressor = new BlockCompressor(format, options.level(), blockSize, false);
         this.pool = Workers.start(options.threads());
+        this.threads = CLEANER.register(this, pool::shutdown);
         this.current = compressor.inputBuffer();
         this.current.position(0);
     }
@@ -225,6 +233,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
     /** Stops the threads and frees the deflaters. */
     private void release() {
+        threads.clean();
         Workers.stop(pool);
         pending.clear();
         compressor.close();

@@ -128,6 +128,21 @@ class ParallelGzipCompressTest {
                 "ours=" + size + ", pigz=" + pigz);
     }
 
+    @ParameterizedTest(name = "level {0}")
+    @ValueSource(ints = {0, 1, 6, 9})
+    void oneThreadMakesOneDeflateStreamAsPigzDashP1(int level) throws Exception {
+        for (int size : new int[] {0, 1, BLOCK, BLOCK + 1, 3 << 20}) {
+            byte[] content = Tools.text(size, size + level);
+            Path out = compressAndCheck(content, GzipOptions.defaults().withLevel(level).withThreads(1)
+                    .withBlockSize(BLOCK));
+            long pigz = Tools.ok(directory, null, "pigz", "-c", "-" + level, "-p", "1", "-b", "32",
+                    "in-" + size + ".bin").length;
+            long ours = Files.size(out);
+            assertTrue(Math.abs(ours - pigz) <= Math.max(16, pigz / 200), "ours=" + ours + ", pigz -p 1=" + pigz);
+            Files.delete(out);
+        }
+    }
+
     @Test
     void bgzfLevelZeroAndItsIndexAreByteForByteWhatBgzipWrites() throws Exception {
         Path in = write("stored.bin", Tools.concat(Tools.text(200_000, 7), Tools.random(100_000, 8)));

@@ -180,6 +180,28 @@ class ParallelGzipOutputStreamTest {
     }
 
     @Test
+    void theThreadsOfAStreamDroppedWithoutCloseStop() throws Exception {
+        long before = gzipThreads();
+        dropAStream();
+        for (int attempt = 0; attempt < 100 && gzipThreads() > before; attempt++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(before, gzipThreads());
+    }
+
+    private static void dropAStream() throws IOException {
+        OutputStream out = new ParallelGzipOutputStream(new ByteArrayOutputStream(),
+                GzipOptions.defaults().withThreads(3));
+        out.write(CONTENT, 0, 200_000); // the threads have started
+    }
+
+    private static long gzipThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("jmmap-gzip-")).count();
+    }
+
+    @Test
     void anIndexIsRefusedForAStream() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ParallelGzipOutputStream(
                 new ByteArrayOutputStream(), GzipOptions.defaults().withFormat(GzipFormat.BGZF).withIndex(true)));
