@@ -477,6 +477,9 @@ public final class ArrowIpcWriter implements AutoCloseable {
                 int chunk = (int) Math.min(CHUNK, length - done);
                 buffer.clear().limit(chunk);
                 filler.fill(done, buffer);
+                if (buffer.hasRemaining()) {
+                    throw new IllegalStateException(buffer.remaining() + " bytes of a buffer were not filled");
+                }
                 buffer.flip();
                 drain(buffer);
                 done += chunk;
