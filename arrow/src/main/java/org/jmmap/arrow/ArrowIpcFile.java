@@ -63,6 +63,13 @@ public final class ArrowIpcFile implements AutoCloseable {
     private final AtomicReferenceArray<RecordBatch> batches;
     /** The dictionaries by id, read on first use. */
     private volatile Map<Long, ArrowColumn> dictionaries;
+    /** {@link #dictionary(long)} for the batch loader (a class, not a lambda: no bootstrap on the first open). */
+    private final BatchLoader.Dictionaries dictionaryLookup = new BatchLoader.Dictionaries() {
+        @Override
+        public ArrowColumn get(long id) throws ArrowFormatException {
+            return dictionary(id);
+        }
+    };
 
     private ArrowIpcFile(Path file, Mapping mapping, ArrowSchema schema, short version, long[][] batchBlocks,
                          long[][] dictionaryBlocks, long footerOffset) {
@@ -242,7 +249,7 @@ public final class ArrowIpcFile implements AutoCloseable {
                     new org.apache.arrow.flatbuf.RecordBatch(), where);
             long[] block = batchBlocks[index];
             List<ArrowColumn> columns = new BatchLoader(mapping, block[0] + block[1], block[2], header,
-                    this::dictionary, where).load(schema.fields());
+                    dictionaryLookup, where).load(schema.fields());
             long length = header.length();
             batch = new RecordBatch(schema, length, columns);
             batches.compareAndSet(index, null, batch);

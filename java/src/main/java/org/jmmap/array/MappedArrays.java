@@ -133,8 +133,9 @@ public final class MappedArrays {
         if (size > 0) {
             extent = type.itemSize;
             for (int k = 0; k < shape.length; k++) {
-                long span = Descr.multiply(shape[k] - 1, strides[k], "shape " + NpyHeader.shapeText(shape));
-                if (span > Long.MAX_VALUE - extent) {
+                long span = shape[k] - 1 <= Long.MAX_VALUE / Math.max(strides[k], 1) ? (shape[k] - 1) * strides[k]
+                        : -1;
+                if (span < 0 || span > Long.MAX_VALUE - extent) { // messages are built only here: views are cheap
                     throw new IllegalArgumentException("shape=" + NpyHeader.shapeText(shape) + " strides="
                             + Arrays.toString(strides) + ": spans more than Long.MAX_VALUE bytes");
                 }
