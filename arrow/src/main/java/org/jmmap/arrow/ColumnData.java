@@ -24,8 +24,9 @@ import org.jmmap.array.TypedArray;
  * <li>string and binary (and their large forms): {@link #strings(List)}, {@link #binary(List)};</li>
  * <li>null: {@link #nulls(long)}.</li>
  * </ul>
- * Typed arrays are copied from their mapping to the file's at write time, never through the heap; keep them open
- * until then. Immutable.
+ * The values are read when the batch is written, not before: typed arrays are copied from their mapping to the
+ * file's then, never through the heap (keep them open until then), and Java arrays are not copied here (do not
+ * change them until then).
  */
 public final class ColumnData {
 
@@ -71,37 +72,37 @@ public final class ColumnData {
 
     /** Float64 values. */
     public static ColumnData of(double[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.FLOAT64, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.FLOAT64, values.length, null);
     }
 
     /** Float32 values. */
     public static ColumnData of(float[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.FLOAT32, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.FLOAT32, values.length, null);
     }
 
     /** 64-bit values: int64, uint64, timestamps, durations, date64, time64. */
     public static ColumnData of(long[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.INT64, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.INT64, values.length, null);
     }
 
     /** 32-bit values: int32, uint32, date32, time32. */
     public static ColumnData of(int[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.INT32, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.INT32, values.length, null);
     }
 
     /** 16-bit values: int16, uint16. */
     public static ColumnData of(short[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.INT16, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.INT16, values.length, null);
     }
 
     /** 8-bit values: int8, uint8, or the bytes of fixed-size binary and decimals. */
     public static ColumnData of(byte[] values) {
-        return new ColumnData(Kind.ARRAY, null, values.clone(), null, false, DType.INT8, values.length, null);
+        return new ColumnData(Kind.ARRAY, null, values, null, false, DType.INT8, values.length, null);
     }
 
     /** Booleans. */
     public static ColumnData of(boolean[] values) {
-        return new ColumnData(Kind.BOOLEANS, null, values.clone(), null, false, DType.BOOL, values.length, null);
+        return new ColumnData(Kind.BOOLEANS, null, values, null, false, DType.BOOL, values.length, null);
     }
 
     /** Strings, encoded as UTF-8; a null element is a null row. */

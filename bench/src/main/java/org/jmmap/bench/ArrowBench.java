@@ -131,6 +131,9 @@ public final class ArrowBench {
         if (Runtime.version().feature() >= 22) {
             jvm.add("--enable-native-access=ALL-UNNAMED");
         }
+        if (Runtime.version().feature() >= 24) { // Arrow Java allocates through sun.misc.Unsafe
+            jvm.add("--sun-misc-unsafe-memory-access=allow");
+        }
         String iterations = Integer.toString(ITERATIONS);
         List<Contender> contenders = List.of(
                 new Contender("Arrow Java ArrowFileReader", concat(jvm, "--add-opens=java.base/java.nio=ALL-UNNAMED",
