@@ -156,6 +156,8 @@ public final class GzipBench {
                     in.toString())));
             contenders.add(new Contender("bgzip -@ 2 -d", (in, out) -> command(in, out, "bgzip", "-@", "2", "-d",
                     "-c", in.toString())));
+            contenders.add(new Contender("bgzip -d (1 thread)", (in, out) -> command(in, out, "bgzip", "-d", "-c",
+                    in.toString())));
             for (int threads : new int[] {1, 2}) {
                 GzipOptions options = GzipOptions.defaults().withThreads(threads);
                 contenders.add(new Contender("jmmap, " + threads + " thread" + (threads > 1 ? "s" : ""),

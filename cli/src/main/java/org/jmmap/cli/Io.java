@@ -25,15 +25,19 @@ final class Io {
     final InputStream in;
     final PrintStream out;
     final PrintStream err;
+    /** Whether {@link #out} is a terminal (compressed data is not written to one). */
+    final boolean outIsTerminal;
     /** Whether progress bars may be drawn on {@link #err}: it is a terminal. */
     final boolean errIsTerminal;
     /** The jmmap source tree, which {@code bench} needs; empty when the jar runs from elsewhere. */
     final Optional<Path> home;
 
-    Io(InputStream in, PrintStream out, PrintStream err, boolean errIsTerminal, Optional<Path> home) {
+    Io(InputStream in, PrintStream out, PrintStream err, boolean outIsTerminal, boolean errIsTerminal,
+       Optional<Path> home) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.outIsTerminal = outIsTerminal;
         this.errIsTerminal = errIsTerminal;
         this.home = home;
     }
@@ -45,7 +49,7 @@ final class Io {
                 new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
                         StandardCharsets.UTF_8),
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
-                isTerminal(2) && !"dumb".equals(System.getenv("TERM")),
+                isTerminal(1), isTerminal(2) && !"dumb".equals(System.getenv("TERM")),
                 home == null || home.isEmpty() ? Optional.empty() : Optional.of(Paths.get(home)));
     }
 

@@ -89,6 +89,13 @@ final class Progress implements AutoCloseable {
         return DEFAULT_WIDTH;
     }
 
+    /** {@code done} bytes are done in all. */
+    void set(long done) {
+        if (bar != null) {
+            bar.stepTo(done);
+        }
+    }
+
     /** {@code bytes} more are done. */
     void advance(long bytes) {
         if (bar != null) {

@@ -209,8 +209,8 @@ final class ShmCommand {
             if (size <= 0) {
                 throw new ParameterException(spec.commandLine(), "--size=" + size + ": must be at least 1 byte");
             }
-            try (Mapping segment = SharedMemory.create(name, size, mode.permissions())) {
-                // created, sized and zero-filled: nothing to write
+            try {
+                SharedMemory.create(name, size, mode.permissions()).close(); // created, sized and zero-filled
             } catch (IllegalArgumentException e) {
                 throw badName(this, e);
             } catch (IOException e) {

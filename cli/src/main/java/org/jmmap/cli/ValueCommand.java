@@ -205,11 +205,16 @@ final class ValueCommand {
                 value = SharedValue.create(segment, 0, size);
             } catch (FileAlreadyExistsException e) {
                 segment = open(this, name);
-                value = attach(name, segment);
+                try {
+                    value = attach(name, segment);
+                } catch (RuntimeException | InterruptedException notAValue) {
+                    segment.close();
+                    throw notAValue;
+                }
             } catch (IllegalArgumentException e) {
                 throw ShmCommand.badName(this, e);
             }
-            try (Mapping opened = segment) {
+            try {
                 if (bytes.length > value.capacity()) {
                     throw new Failure(name, "the value is " + bytes.length + " bytes, more than this shared value's "
                             + "capacity=" + value.capacity() + "; remove it ('jmmap shm rm " + name + "') and "
@@ -226,6 +231,8 @@ final class ValueCommand {
                     io().out.println("published version " + version + " of " + name + " (" + bytes.length
                             + " bytes)");
                 }
+            } finally {
+                segment.close();
             }
         }
     }

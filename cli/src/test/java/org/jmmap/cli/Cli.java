@@ -44,7 +44,7 @@ final class Cli {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Io io = new Io(new ByteArrayInputStream(input), new PrintStream(out, false, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, Optional.ofNullable(home));
+                new PrintStream(err, true, StandardCharsets.UTF_8), false, false, Optional.ofNullable(home));
         int status = Jmmap.run(io, args);
         return new Result(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

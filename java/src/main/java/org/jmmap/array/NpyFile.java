@@ -32,7 +32,14 @@ import org.jmmap.Mapping;
  */
 public final class NpyFile implements AutoCloseable {
 
+    /** The file: a {@code .npy} file, or the {@code .npz} archive holding this member. */
     private final Path file;
+    /** The name in messages: the file, or {@code archive.npz[member]}. */
+    private final String name;
+    /** The file offset of the mapping's byte 0 (a stored {@code .npz} member starts inside its archive). */
+    private final long fileOffset;
+    /** False for a member inflated into anonymous memory: its mapping is not the file's. */
+    private final boolean inPlace;
     private final MapMode mode;
     private final Mapping mapping;
     /** The current header: {@link #grow} replaces it. */
@@ -41,7 +48,15 @@ public final class NpyFile implements AutoCloseable {
     private final Object growLock = new Object();
 
     private NpyFile(Path file, MapMode mode, Mapping mapping, NpyHeader header) {
+        this(file, file.toString(), 0, true, mode, mapping, header);
+    }
+
+    NpyFile(Path file, String name, long fileOffset, boolean inPlace, MapMode mode, Mapping mapping,
+            NpyHeader header) {
         this.file = file;
+        this.name = name;
+        this.fileOffset = fileOffset;
+        this.inPlace = inPlace;
         this.mode = mode;
         this.mapping = mapping;
         this.header = header;
@@ -125,9 +140,18 @@ public final class NpyFile implements AutoCloseable {
         return mapping;
     }
 
-    /** The file. */
+    /** The file: the {@code .npy} file, or the {@code .npz} archive a member of which this is. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * Whether the array is mapped from its file: true for a {@code .npy} file and a stored {@code .npz} member,
+     * false for a compressed member, which {@link NpzFile} inflates into anonymous memory (its writes never reach
+     * the file, and it cannot be locked).
+     */
+    public boolean isMappedInPlace() {
+        return inPlace;
     }
 
     /** The mode the file is mapped in. */
@@ -143,12 +167,12 @@ public final class NpyFile implements AutoCloseable {
      */
     public TypedArray array() {
         NpyHeader h = header;
-        return Views.of(mapping, file, 0, h.type(), h.dataOffset(), h.shape(),
+        return Views.of(mapping, inPlace ? file : null, fileOffset, h.type(), h.dataOffset(), h.shape(),
                 Layout.contiguousStrides(h.shape(), h.itemSize(), h.fortranOrder()));
     }
 
     private TypedArray checked(String accessor, String reads) {
-        Views.checkAccessor(header.type(), file.toString(), accessor, reads);
+        Views.checkAccessor(header.type(), name, accessor, reads);
         return array();
     }
 
@@ -231,11 +255,11 @@ public final class NpyFile implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         NpyHeader h = header;
         if (h.fields().isEmpty()) {
-            throw new UnsupportedOperationException(file + " holds " + h.descr() + ", not a structured array with "
+            throw new UnsupportedOperationException(name + " holds " + h.descr() + ", not a structured array with "
                     + "fields");
         }
         NpyHeader.Field field = h.field(name).orElseThrow(() -> new IllegalArgumentException("no field '" + name
-                + "' in " + file + " (fields: " + h.fields().stream().map(NpyHeader.Field::name)
+                + "' in " + name + " (fields: " + h.fields().stream().map(NpyHeader.Field::name)
                 .collect(Collectors.joining(", ")) + ")"));
         if (field.dtype() == DType.STRUCT && !field.fields().isEmpty()) {
             throw new IllegalArgumentException("field '" + name + "' is itself structured: name one of its fields, "
@@ -244,7 +268,88 @@ public final class NpyFile implements AutoCloseable {
         long[] shape = Layout.concat(h.shape(), field.shape());
         long[] strides = Layout.concat(Layout.contiguousStrides(h.shape(), h.itemSize(), h.fortranOrder()),
                 Layout.contiguousStrides(field.shape(), field.itemSize(), false));
-        return (T) Views.of(mapping, file, 0, field.type(), h.dataOffset() + field.offset(), shape, strides);
+        return (T) Views.of(mapping, inPlace ? file : null, fileOffset, field.type(), h.dataOffset() + field.offset(),
+                shape, strides);
+    }
+
+    /**
+     * Appends rows along the first axis, in place: the file grows to {@code newFirstDimension} rows (the new ones
+     * zero, and sparse until written) and the header is rewritten with the new shape, without moving the data.
+     * The new header takes the room numpy leaves for this ({@code np.save} pads headers so that the first
+     * dimension can grow to 21 digits), or the padding up to the data otherwise; if it does not fit, nothing
+     * changes and {@link IllegalStateException} says so.
+     *
+     * <p>Crash-safe in numpy's eyes: the file is extended first, then the bytes of the header that change are
+     * written with one {@code pwrite}, so a process killed at any point leaves a file that {@code np.load} reads,
+     * with the old shape or the new one (a file longer than its header says is valid). The header's changed bytes
+     * lie in its last line, within one page unless a header of several kilobytes ends across a page boundary,
+     * the one case where a kill could tear them. Views taken before keep their shape: take new ones. The mapping
+     * moves ({@link Mapping#resize}): a thread still reading through it during the grow may read zeros.
+     *
+     * @throws UnsupportedOperationException unless the file is mapped {@link MapMode#READ_WRITE} in place, or if
+     *                                       the array is 0-d, or Fortran-ordered with more than one axis (its
+     *                                       rows are not contiguous)
+     * @throws IllegalArgumentException      if {@code newFirstDimension} is smaller than the first dimension
+     * @throws IllegalStateException         if the new header does not fit before the data
+     * @throws IOException                   if the file cannot be extended or written
+     */
+    public void grow(long newFirstDimension) throws IOException {
+        synchronized (growLock) {
+            NpyHeader old = header;
+            long[] shape = old.shape();
+            if (mode != MapMode.READ_WRITE || !inPlace || fileOffset != 0) {
+                throw new UnsupportedOperationException("grow needs a .npy file mapped READ_WRITE; " + name
+                        + " is mapped " + mode + (inPlace ? "" : " (inflated from a compressed member)"));
+            }
+            if (shape.length == 0) {
+                throw new UnsupportedOperationException(name + " holds a 0-d array: there is no axis to grow");
+            }
+            if (old.fortranOrder() && shape.length > 1) {
+                throw new UnsupportedOperationException(name + " is in Fortran order: its rows along the first "
+                        + "axis are not contiguous, so they cannot be appended in place");
+            }
+            if (newFirstDimension < shape[0]) {
+                throw new IllegalArgumentException("newFirstDimension=" + newFirstDimension + ": must be >= the "
+                        + "first dimension, " + shape[0] + " (grow does not shrink)");
+            }
+            if (newFirstDimension == shape[0]) {
+                return;
+            }
+            shape[0] = newFirstDimension;
+            NpyHeader grown = old.withShape(shape);
+            byte[] bytes = grown.toBytes(old.version(), old.dataOffset());
+            if (bytes == null) {
+                throw new IllegalStateException(name + ": the header with shape " + NpyHeader.shapeText(shape)
+                        + " does not fit in the " + old.dataOffset() + " bytes before the data (numpy would "
+                        + "rewrite the whole file)");
+            }
+            long oldEnd = old.dataOffset() + old.dataLength();
+            long newEnd = old.dataOffset() + grown.dataLength();
+            byte[] current = new byte[bytes.length];
+            mapping.getBytes(0, current, 0, current.length);
+            // 1. The new length: the file grows (zeros) and is mapped again; numpy still reads the old shape.
+            long fileSize = Files.size(file);
+            mapping.resize(newEnd);
+            if (fileSize > oldEnd) { // the file had bytes past the data: the new rows start as zeros all the same
+                mapping.fill(oldEnd, Math.min(fileSize, newEnd) - oldEnd, (byte) 0);
+            }
+            // 2. The header: the bytes that change, in one write.
+            int first = 0;
+            while (first < bytes.length && bytes[first] == current[first]) {
+                first++;
+            }
+            int last = bytes.length - 1;
+            while (last > first && bytes[last] == current[last]) {
+                last--;
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ByteBuffer changed = ByteBuffer.wrap(bytes, first, last - first + 1);
+                while (changed.hasRemaining()) {
+                    channel.write(changed, changed.position());
+                }
+            }
+            header = NpyHeader.parse(ByteBuffer.wrap(bytes), Integer.MAX_VALUE);
+        }
     }
 
     /**
@@ -267,6 +372,6 @@ public final class NpyFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NpyFile[" + file + ", " + mode + ", " + header + (mapping.isOpen() ? "]" : ", closed]");
+        return "NpyFile[" + name + ", " + mode + ", " + header + (mapping.isOpen() ? "]" : ", closed]");
     }
 }

@@ -435,7 +435,7 @@ public final class NpyHeader {
      * header in place without moving the data), or null if they do not fit.
      */
     byte[] toBytes(int version, long length) {
-        String text = dictText();
+        String text = dictText().stripTrailing(); // the growth spaces are padding like the rest: they may go
         if (version != 3 && !isLatin1(text)) {
             return null;
         }

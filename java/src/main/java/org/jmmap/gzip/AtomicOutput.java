@@ -89,6 +89,16 @@ final class AtomicOutput implements AutoCloseable {
         }
     }
 
+    /** Moves the position where {@link #write} writes next. */
+    void seek(long position) throws IOException {
+        channel.position(position);
+    }
+
+    /** Cuts the file to {@code size} bytes (nothing if it is not longer). */
+    void truncate(long size) throws IOException {
+        channel.truncate(size);
+    }
+
     /**
      * An interrupt is reported the same way wherever it finds the writing thread: as an
      * {@link InterruptedIOException}, with the thread's interrupt status kept (NIO would close the channel and

@@ -36,10 +36,26 @@ final class Decoding {
 
     /** Writes {@code data} to the output (only counts it when testing), then reports progress. */
     void write(ByteBuffer data, long compressedPosition) throws IOException {
-        written += data.remaining();
+        int length = data.remaining();
         if (output != null) {
             output.write(data);
         }
+        advance(length, compressedPosition);
+    }
+
+    /**
+     * Writes {@code data} at {@code offset} of the output (nothing when testing), from any thread; the bytes are
+     * counted later, by {@link #advance}, once they are known to be right.
+     */
+    void writeAt(ByteBuffer data, long offset) throws IOException {
+        if (output != null) {
+            output.writeAt(data, offset);
+        }
+    }
+
+    /** Counts {@code length} more bytes of output, then reports progress. */
+    void advance(long length, long compressedPosition) {
+        written += length;
         if (progress != null) {
             progress.progress(compressedPosition, written);
         }

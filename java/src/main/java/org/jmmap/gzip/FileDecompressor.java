@@ -8,8 +8,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 
 /**
- * Decompresses, tests or lists a mapped gzip file: BGZF blocks go to the parallel {@link BgzfDecoder}, anything
- * else (and whatever follows the BGZF blocks) to the pipelined {@link StreamDecoder}. The output is written under
+ * Decompresses, tests or lists a mapped gzip file: BGZF blocks go to the parallel {@link BgzfDecoder}, other
+ * multi-member files to the parallel {@link MultiMemberDecoder}, anything else (a single member, and whatever the
+ * others leave) to the pipelined {@link StreamDecoder}. The output is written under
  * a temporary name and renamed when complete.
  */
 final class FileDecompressor {
@@ -28,6 +29,7 @@ final class FileDecompressor {
                 Decoding decoding = new Decoding(input, options, output);
                 decode(decoding);
                 if (output != null) {
+                    output.truncate(decoding.uncompressed); // after a guess of the parallel decoders that failed
                     long mtime = decoding.firstHeader.mtime();
                     FileTime modified = options.keepsNameAndTime() && mtime != 0 ? FileTime.fromMillis(mtime * 1000)
                             : input.attributes().lastModifiedTime();
@@ -70,6 +72,9 @@ final class FileDecompressor {
         long position = 0;
         if (first.isBgzf()) {
             position = new BgzfDecoder(decoding).run(0);
+        }
+        if (position < input.size() && decoding.options.threads() > 1) {
+            position = new MultiMemberDecoder(decoding).run(position);
         }
         if (position < input.size()) {
             try (StreamDecoder stream = new StreamDecoder(decoding)) {

@@ -1,9 +1,10 @@
 package org.jmmap.gzip;
 
 /**
- * Receives the progress of a compression or decompression, after each block or batch of members is written.
- * Called from the thread that writes the output, never concurrently for one operation; keep it short, as the
- * writing waits for it.
+ * Receives the progress of a compression or decompression, after each block, batch of blocks or member is written.
+ * Called by the calling thread or by one of the operation's threads, but never by two at once for one operation;
+ * keep it short, as the writing waits for it. It may throw an unchecked exception to abandon the operation (which
+ * then leaves no output).
  */
 @FunctionalInterface
 public interface GzipProgressListener {

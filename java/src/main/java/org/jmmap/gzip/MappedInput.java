@@ -95,6 +95,21 @@ final class MappedInput implements AutoCloseable {
         return bytes;
     }
 
+    /**
+     * The offset of the first {@code needle} in {@code [from, to)}, or -1: C's {@code memmem} under the SIGBUS
+     * guard.
+     */
+    long indexOf(byte[] needle, long from, long to) throws IOException {
+        if (to - from < needle.length) {
+            return -1;
+        }
+        try {
+            return mapping.indexOf(needle, from, to);
+        } catch (UncheckedIOException truncated) {
+            throw truncated.getCause();
+        }
+    }
+
     /** The little-endian unsigned 32-bit value at {@code offset}. */
     long readUnsignedInt(long offset) throws IOException {
         byte[] bytes = read(offset, 4);

@@ -67,6 +67,17 @@ class GzipLargeFileTest {
             assertEquals(SIZE, total);
             assertEquals(crc, (int) streamed.getValue());
         }
+        // Two members, the first over 4 GiB: the parallel decoder's guess of where the second one's output goes
+        // (from the first one's ISIZE) is wrong by 4 GiB and must be caught.
+        Path small = Files.write(directory.resolve("small.txt"), "the second member\n".getBytes());
+        Path smallGz = directory.resolve("small.gz");
+        ParallelGzip.compress(small, smallGz, GzipOptions.defaults());
+        Path two = directory.resolve("two.gz");
+        Files.copy(gz, two);
+        Files.write(two, Files.readAllBytes(smallGz), StandardOpenOption.APPEND);
+        GzipResult both = ParallelGzip.test(two, GzipOptions.defaults().withThreads(2));
+        assertEquals(SIZE + Files.size(small), both.uncompressedSize());
+        assertEquals(2, both.members());
         Files.delete(in);
     }
 

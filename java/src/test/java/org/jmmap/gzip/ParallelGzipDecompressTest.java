@@ -176,6 +176,35 @@ class ParallelGzipDecompressTest {
         assertEquals(expected.length, info.uncompressedSize());
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void aMemberHoldingWhatLooksLikeAMemberStartIsStillReadRight(int threads) throws Exception {
+        // gzip -1 of random bytes stores them: a gzip header inside them is in the compressed file as it is, where
+        // the parallel decoder takes it for a member start, guesses wrong, and must notice.
+        byte[] fake = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x4b, 0x4c, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] inner = Tools.concat(Tools.concat(Tools.random(100_000, 23), fake), Tools.random(200_000, 24));
+        Path stored = Files.write(directory.resolve("inner.bin"), inner);
+        byte[] first = Tools.ok(directory, null, "gzip", "-1", "-c", stored.getFileName().toString());
+        Path concatenated = Files.write(directory.resolve("tricky.gz"),
+                Tools.concat(Tools.concat(first, Files.readAllBytes(fixture("gzip-1.gz"))), first));
+        byte[] expected = Tools.concat(Tools.concat(inner, content), inner);
+        assertArrayEquals(expected, Tools.ok(directory, concatenated, "gzip", "-dc"));
+        Path out = directory.resolve("tricky.txt");
+        GzipResult result = ParallelGzip.decompress(concatenated, out, GzipOptions.defaults().withThreads(threads));
+        assertArrayEquals(expected, Files.readAllBytes(out));
+        assertEquals(3, result.members());
+        assertEquals(crc(expected), result.crc32());
+    }
+
+    @Test
+    void anErrorInALaterMemberIsFoundWhereItIs() throws Exception {
+        byte[] one = Files.readAllBytes(fixture("gzip-1.gz"));
+        byte[] two = Files.readAllBytes(fixture("gzip.gz"));
+        Path bad = Files.write(directory.resolve("bad-third.gz"), Tools.concat(Tools.concat(one, one), flip(two,
+                two.length - 8)));
+        failsEverywhere(bad, GzipException.Reason.BAD_CRC, 2L * one.length + two.length - 8);
+    }
+
     @Test
     void emptyMembersDecompressToNothing() throws Exception {
         for (String name : List.of("empty-gzip.gz", "empty-bgzip.gz")) {

@@ -1,0 +1,239 @@
+package org.jmmap.ipc;
+
+import static org.jmmap.ipc.ChannelDescriptor.CONSUMER_GENERATION_OFFSET;
+import static org.jmmap.ipc.ChannelDescriptor.CONSUMER_IDENTITY_OFFSET;
+import static org.jmmap.ipc.ChannelDescriptor.CONSUMER_NAMESPACE_OFFSET;
+import static org.jmmap.ipc.ChannelDescriptor.DATA_OFFSET;
+import static org.jmmap.ipc.ChannelDescriptor.SLOT_GENERATION;
+import static org.jmmap.ipc.ChannelDescriptor.SLOT_IDENTITY;
+import static org.jmmap.ipc.ChannelDescriptor.SLOT_NAMESPACE;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import org.jmmap.Mapping;
+import org.jmmap.sync.Futex;
+import org.jmmap.sync.ProcessIdentity;
+
+/**
+ * The shared memory of one open channel: a view of the header and slots, a view of the ring, and the atomic
+ * accesses the protocol makes on them. Like {@code org.jmmap.sync}, it uses HotSpot's atomics on {@code ByteBuffer}
+ * views rather than {@link Mapping}'s SIGBUS-guarded ones, which cross JNI on file mappings: the channel's hot path
+ * makes several such accesses per message.
+ */
+final class Ring {
+
+    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    final Mapping mapping;
+    /** {@code [0, DATA_OFFSET)}: header page and producer slots. */
+    final ByteBuffer header;
+    /** The ring. */
+    final ByteBuffer data;
+    final int capacity;
+    final int mask;
+    final boolean multi;
+    final long maxMessageSize;
+    final int fragmentLength;
+    final int maxRecordPayload;
+    final Compression defaultCompression;
+    final WaitStrategy waitStrategy;
+    /** Set by {@link ShmChannel#close()}; checked by every operation. */
+    volatile boolean closed;
+
+    Ring(Mapping mapping, int capacity, boolean multi, long maxMessageSize, int fragmentLength,
+         Compression defaultCompression, WaitStrategy waitStrategy) {
+        this.mapping = mapping;
+        this.header = mapping.asByteBuffer(0, DATA_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+        this.data = mapping.asByteBuffer(DATA_OFFSET, capacity).order(ByteOrder.LITTLE_ENDIAN);
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.multi = multi;
+        this.maxMessageSize = maxMessageSize;
+        this.fragmentLength = fragmentLength;
+        this.maxRecordPayload = ChannelOptions.maxRecordPayload(capacity);
+        this.defaultCompression = defaultCompression;
+        this.waitStrategy = waitStrategy;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the channel is closed");
+        }
+    }
+
+    // Header words
+
+    long getLongVolatile(int offset) {
+        return (long) LONG.getVolatile(header, offset);
+    }
+
+    long getLongAcquire(int offset) {
+        return (long) LONG.getAcquire(header, offset);
+    }
+
+    long getLongOpaque(int offset) {
+        return (long) LONG.getOpaque(header, offset);
+    }
+
+    void setLongRelease(int offset, long value) {
+        LONG.setRelease(header, offset, value);
+    }
+
+    void setLongOpaque(int offset, long value) {
+        LONG.setOpaque(header, offset, value);
+    }
+
+    void setLongVolatile(int offset, long value) {
+        LONG.setVolatile(header, offset, value);
+    }
+
+    boolean compareAndSetLong(int offset, long expected, long value) {
+        return LONG.compareAndSet(header, offset, expected, value);
+    }
+
+    long getAndAddLong(int offset, long delta) {
+        return (long) LONG.getAndAdd(header, offset, delta);
+    }
+
+    /** Adds to a counter only this process's side writes (opaque, so other processes read whole values). */
+    void addCounter(int offset, long delta) {
+        LONG.setOpaque(header, offset, (long) LONG.getOpaque(header, offset) + delta);
+    }
+
+    int getIntVolatile(int offset) {
+        return (int) INT.getVolatile(header, offset);
+    }
+
+    int getIntAcquire(int offset) {
+        return (int) INT.getAcquire(header, offset);
+    }
+
+    int getIntOpaque(int offset) {
+        return (int) INT.getOpaque(header, offset);
+    }
+
+    void setIntVolatile(int offset, int value) {
+        INT.setVolatile(header, offset, value);
+    }
+
+    void setIntRelease(int offset, int value) {
+        INT.setRelease(header, offset, value);
+    }
+
+    void setIntOpaque(int offset, int value) {
+        INT.setOpaque(header, offset, value);
+    }
+
+    boolean compareAndSetInt(int offset, int expected, int value) {
+        return INT.compareAndSet(header, offset, expected, value);
+    }
+
+    int getAndAddInt(int offset, int delta) {
+        return (int) INT.getAndAdd(header, offset, delta);
+    }
+
+    // Records
+
+    /** The record header at ring index {@code index}: LENGTH in the low 32 bits, TYPE in the high 32. */
+    long recordAcquire(int index) {
+        return (long) LONG.getAcquire(data, index);
+    }
+
+    void setRecordRelease(int index, long word) {
+        LONG.setRelease(data, index, word);
+    }
+
+    boolean compareAndSetRecord(int index, long expected, long word) {
+        return LONG.compareAndSet(data, index, expected, word);
+    }
+
+    void zeroRecordHeader(int index) {
+        LONG.set(data, index, 0L);
+    }
+
+    void setLengthRelease(int index, int length) {
+        INT.setRelease(data, index, length);
+    }
+
+    static long word(int length, int type) {
+        return (long) type << 32 | (length & 0xFFFF_FFFFL);
+    }
+
+    static int length(long word) {
+        return (int) word;
+    }
+
+    static int type(long word) {
+        return (int) (word >>> 32);
+    }
+
+    /** Zeroes ring positions {@code [from, to)}, which may wrap (MULTI consumers keep free space zeroed). */
+    void zero(long from, long to) {
+        long remaining = to - from;
+        while (remaining > 0) {
+            int index = (int) from & mask;
+            int n = (int) Math.min(remaining, capacity - index);
+            mapping.fill(DATA_OFFSET + index, n, (byte) 0);
+            from += n;
+            remaining -= n;
+        }
+    }
+
+    // Futex signalling: a waiter announces itself in a waiters word, the other side wakes it only when that is set
+
+    /** Wakes whoever sleeps on {@code signal} if {@code waiters} says someone may. */
+    void wakeIfWaiting(int signal, int waiters) {
+        if (getIntOpaque(waiters) != 0) {
+            setIntOpaque(waiters, 0);
+            getAndAddInt(signal, 1);
+            Futex.wake(mapping, signal, Integer.MAX_VALUE);
+        }
+    }
+
+    boolean sleep(int signal, int expected, long nanos) {
+        return Futex.await(mapping, signal, expected, Duration.ofNanos(nanos));
+    }
+
+    // Peers
+
+    /** Whether the consumer recorded now is known to be dead. */
+    boolean consumerDead(long identity) {
+        return identity != 0 && ProcessIdentity.liveness(identity,
+                getIntAcquire(CONSUMER_NAMESPACE_OFFSET)) == ProcessIdentity.Liveness.DEAD;
+    }
+
+    long consumerIdentity() {
+        return getLongAcquire(CONSUMER_IDENTITY_OFFSET);
+    }
+
+    int consumerGeneration() {
+        return getIntAcquire(CONSUMER_GENERATION_OFFSET);
+    }
+
+    /**
+     * Whether the producer that wrote a record with {@code slot} and the low 8 bits {@code generation} is gone:
+     * the slot is free, was taken by another producer since, or its process is dead.
+     */
+    boolean producerGone(int slot, int generation) {
+        if (slot >= ChannelDescriptor.SLOT_COUNT) {
+            return true;
+        }
+        int base = ChannelDescriptor.slotOffset(slot);
+        long identity = getLongAcquire(base + SLOT_IDENTITY);
+        if (identity == 0 || (getIntAcquire(base + SLOT_GENERATION) & 0xFF) != (generation & 0xFF)) {
+            return true;
+        }
+        return slotProcessDead(slot, identity);
+    }
+
+    /** Whether the process recorded in {@code slot} (with {@code identity}) is known to be dead. */
+    boolean slotProcessDead(int slot, long identity) {
+        int base = ChannelDescriptor.slotOffset(slot);
+        return ProcessIdentity.liveness(identity, getIntAcquire(base + SLOT_NAMESPACE))
+                == ProcessIdentity.Liveness.DEAD;
+    }
+}

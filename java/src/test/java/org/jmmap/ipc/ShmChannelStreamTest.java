@@ -1,0 +1,184 @@
+package org.jmmap.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streams of any length and compression, in one JVM. */
+class ShmChannelStreamTest {
+
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    @TempDir
+    Path directory;
+
+    /** A stream 256 times the ring's size goes through, the receiver never holding it whole. */
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void aStreamMuchLongerThanTheRing(Compression compression) throws Exception {
+        ChannelOptions options = ChannelOptions.defaults().withCapacity(1 << 16).withCompression(compression);
+        long length = 256L << 16;
+        try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory), options);
+             ChannelReceiver receiver = channel.receiver()) {
+            CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
+                try (ChannelSender sender = channel.sender(); OutputStream out = sender.openStream()) {
+                    return writePattern(out, length, 7);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            long crc;
+            try (InputStream in = receiver.openStream(LONG)) {
+                crc = readAll(in, length);
+            }
+            assertEquals(sent.get(), crc);
+            assertNull(receiver.openStream(Duration.ofMillis(10)));
+            assertEquals(1, channel.stats().messagesReceived());
+            assertEquals(length, channel.stats().bytesReceived());
+        }
+    }
+
+    /** Writes {@code length} pseudo-random (but compressible half of the time) bytes; returns their CRC32C. */
+    static long writePattern(OutputStream out, long length, int seed) throws IOException {
+        Random random = new Random(seed);
+        CRC32C crc = new CRC32C();
+        byte[] chunk = new byte[12_345];
+        for (long written = 0; written < length; ) {
+            int n = (int) Math.min(chunk.length, length - written);
+            if (random.nextBoolean()) {
+                random.nextBytes(chunk);
+            } else {
+                java.util.Arrays.fill(chunk, (byte) random.nextInt());
+            }
+            out.write(chunk, 0, n);
+            crc.update(chunk, 0, n);
+            written += n;
+        }
+        return crc.getValue();
+    }
+
+    static long readAll(InputStream in, long expected) throws IOException {
+        CRC32C crc = new CRC32C();
+        byte[] buffer = new byte[65_536];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            crc.update(buffer, 0, n);
+            total += n;
+        }
+        assertEquals(expected, total, "bytes read");
+        return crc.getValue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void compressedMessagesOfEverySizeRoundTrip(Compression compression) throws Exception {
+        ChannelOptions options = ChannelOptions.defaults().withCapacity(1 << 16).withMaxMessageSize(1 << 20);
+        try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory), options);
+             ChannelReceiver receiver = channel.receiver()) {
+            int[] lengths = {16, 17, 1000, 16_000, 16_377, 100_000, 1 << 20};
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try (ChannelSender sender = channel.sender(compression)) {
+                    for (int i = 0; i < lengths.length; i++) {
+                        sender.send(ChannelFiles.message(1, i, lengths[i]), LONG);
+                        byte[] zeros = new byte[lengths[i]];
+                        assertTrue(i > 2 || sender.offer(zeros) || true);
+                    }
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            for (int i = 0; i < lengths.length; i++) {
+                byte[] m = receiver.receive(LONG);
+                assertEquals(lengths[i], m.length);
+                assertTrue(ChannelFiles.intact(m));
+                assertEquals(i, ChannelFiles.sequence(m));
+                if (i <= 2) {
+                    byte[] zeros = receiver.receive(LONG);
+                    assertArrayEquals(new byte[lengths[i]], zeros);
+                }
+            }
+            sending.get();
+        }
+    }
+
+    @Test
+    void anyMessageCanBeReadAsAStreamAndAStreamedOneByReceive() throws Exception {
+        try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory), ChannelOptions.defaults());
+             ChannelSender sender = channel.sender();
+             ChannelReceiver receiver = channel.receiver()) {
+            sender.send(ChannelFiles.message(0, 0, 1000), LONG);
+            try (OutputStream out = sender.openStream()) {
+                out.write(ChannelFiles.message(0, 1, 5000));
+            }
+            try (InputStream in = receiver.openStream(LONG)) {
+                assertTrue(ChannelFiles.intact(in.readAllBytes()));
+            }
+            byte[] streamed = receiver.receive(LONG);
+            assertTrue(ChannelFiles.intact(streamed));
+            assertEquals(1, ChannelFiles.sequence(streamed));
+            try (OutputStream out = sender.openStream()) {
+                out.flush(); // nothing yet
+            }
+            assertEquals(0, receiver.receive(LONG).length, "an empty stream is an empty message");
+        }
+    }
+
+    @Test
+    void anAbortedStreamIsDroppedAndItsReaderTold() throws Exception {
+        try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory),
+                ChannelOptions.defaults().withCapacity(1 << 16));
+             ChannelSender sender = channel.sender();
+             ChannelReceiver receiver = channel.receiver()) {
+            ChannelOutputStream out = sender.openStream();
+            out.write(new byte[30_000]);
+            out.flush();
+            InputStream in = receiver.openStream(LONG);
+            assertEquals(30_000, in.readNBytes(30_000).length);
+            out.abort();
+            IOException aborted = assertThrows(IOException.class, in::read);
+            assertTrue(aborted.getMessage().contains("aborted"), aborted.getMessage());
+            in.close();
+            sender.send(ChannelFiles.message(0, 5, 100), LONG);
+            assertEquals(5, ChannelFiles.sequence(receiver.receive(LONG)));
+            assertEquals(1, channel.stats().messagesAbandoned());
+        }
+    }
+
+    @Test
+    void closingAStreamEarlySkipsTheRestOfItsMessage() throws Exception {
+        try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory),
+                ChannelOptions.defaults().withCapacity(1 << 16));
+             ChannelReceiver receiver = channel.receiver()) {
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try (ChannelSender sender = channel.sender()) {
+                    try (OutputStream out = sender.openStream()) {
+                        out.write(new byte[1 << 20]);
+                    }
+                    sender.send(ChannelFiles.message(0, 9, 50), LONG);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            try (InputStream in = receiver.openStream(LONG)) {
+                assertEquals(10, in.readNBytes(10).length);
+            }
+            assertEquals(9, ChannelFiles.sequence(receiver.receive(LONG)));
+            sending.get();
+        }
+    }
+}
