@@ -127,6 +127,23 @@ class PyarrowFilesTest {
     }
 
     @Test
+    void filesOfOlderWritersMetadataV4WithoutContinuationMarkers() throws Exception {
+        Path legacy = directory.resolve("legacy.arrow");
+        Python.run(String.join("\n",
+                "import sys, pyarrow as pa, pyarrow.ipc as ipc",
+                "t = pa.table({'x': [1.5, None, 3.5], 's': ['a', 'bc', None]})",
+                "options = ipc.IpcWriteOptions(use_legacy_format=True, metadata_version=ipc.MetadataVersion.V4)",
+                "with ipc.new_file(sys.argv[1], t.schema, options=options) as w: w.write_table(t)"),
+                legacy.toString());
+        byte[] bytes = java.nio.file.Files.readAllBytes(legacy);
+        assertTrue(bytes[8] != -1, "the schema message starts with its length, no continuation marker");
+        try (ArrowIpcFile arrow = ArrowIpcFile.open(legacy)) {
+            assertEquals(java.util.Arrays.asList(1.5, null, 3.5), ColumnValues.of(arrow.batch(0).column("x")));
+            assertEquals(java.util.Arrays.asList("a", "bc", null), ColumnValues.of(arrow.batch(0).column("s")));
+        }
+    }
+
+    @Test
     void schemaAsPyarrowDescribesIt() throws Exception {
         try (ArrowIpcFile arrow = ArrowIpcFile.open(file)) {
             ArrowSchema schema = arrow.schema();
