@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * An Arrow data type, as the {@code Type} union of Arrow's {@code Schema.fbs} names it. Each kind is a record
- * whose components are the type's parameters; {@link #toString()} spells the type as pyarrow prints it
- * ({@code int64}, {@code timestamp[ns, tz=UTC]}, {@code fixed_size_list<item: float>[3]}), without children.
+ * whose components are the type's parameters; {@code toString()} spells the type as pyarrow prints it
+ * ({@code int64}, {@code timestamp[ns, tz=UTC]}, {@code fixed_size_list[3]}), without the children that
+ * {@link ArrowField#toString()} adds.
  *
  * <p>Which column reads which type, and the numpy type string ({@link #descr()}) of the values of the fixed-width
  * ones, which {@link ArrowColumn#array()} maps in place:
