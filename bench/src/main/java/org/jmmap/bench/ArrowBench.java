@@ -29,8 +29,9 @@ import org.jmmap.arrow.ArrowIpcFile;
  * Python has started and imported what it needs): the time to the first value of the column, the total time of
  * open and sum, and the memory the reader allocated (Java heap allocated by the thread, Arrow Java's buffers,
  * pyarrow's memory pool). Each process repeats the operation: the first time is a cold process (classes loaded,
- * native library extracted), the best of the others a warm one. The contenders take turns; figures are medians
- * over the rounds.
+ * native library extracted), the best of the others a warm one. jmmap and pyarrow then sum the column once more
+ * over the pages their mapping now has (what the sum costs without the page faults of a new mapping). The
+ * contenders take turns; figures are medians over the rounds.
  *
  * <pre>
  *   java -cp benchmarks.jar org.jmmap.bench.ArrowBench [--size MiB] [--repeat N] [--dir DIR] [--out FILE.md]
@@ -53,7 +54,10 @@ public final class ArrowBench {
             "        n = min(batch, rows - start)",
             "        w.write_batch(pa.record_batch([pa.array(rng.random(n)) for _ in 'xyzw'], schema=schema))");
 
-    /** pyarrow: memory-mapped, the first value, then read_all and pc.sum; one line per iteration. */
+    /**
+     * pyarrow: memory-mapped, the first value, then read_all and pc.sum, then pc.sum again over the pages now
+     * mapped; one line per iteration.
+     */
     private static final String PYARROW = String.join("\n",
             "import sys, time, pyarrow as pa, pyarrow.ipc as ipc, pyarrow.compute as pc",
             "for _ in range(int(sys.argv[3])):",
@@ -62,9 +66,14 @@ public final class ArrowBench {
             "    reader = ipc.open_file(source)",
             "    first = reader.get_batch(0).column(sys.argv[2])[0].as_py()",
             "    ttfv = time.perf_counter_ns() - start",
-            "    total = pc.sum(reader.read_all().column(sys.argv[2])).as_py()",
+            "    table = reader.read_all()",
+            "    total = pc.sum(table.column(sys.argv[2])).as_py()",
             "    elapsed = time.perf_counter_ns() - start",
-            "    print(ttfv, elapsed, pa.default_memory_pool().max_memory(), 0, repr(first), repr(total), flush=True)",
+            "    again = time.perf_counter_ns()",
+            "    pc.sum(table.column(sys.argv[2]))",
+            "    again = time.perf_counter_ns() - again",
+            "    print(ttfv, elapsed, again, pa.default_memory_pool().max_memory(), 0, repr(first), repr(total),",
+            "          flush=True)",
             "    source.close()");
 
     private final Path directory;
@@ -99,12 +108,15 @@ public final class ArrowBench {
         }
     }
 
-    /** One process's measurements: each iteration's time to first value and total (ns), memory, sum. */
-    private record Iteration(long ttfv, long total, long heap, long offHeap, double first, double sum) {
+    /**
+     * One process's measurements: each iteration's time to first value, total and sum again (ns; -1: not
+     * measured), memory, first value and sum.
+     */
+    private record Iteration(long ttfv, long total, long again, long heap, long offHeap, double first, double sum) {
         static Iteration parse(String line) {
             String[] f = line.trim().split("\\s+");
             return new Iteration(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+                    Long.parseLong(f[3]), Long.parseLong(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]));
         }
     }
 
@@ -161,8 +173,9 @@ public final class ArrowBench {
                         Runtime.version(), Runtime.getRuntime().availableProcessors(), file.getFileName(),
                         Files.size(file) / MIB, rows, batchRows, COLUMN, repeat, ITERATIONS - 1))
                 .append("| contender | first value, cold | first value, warm | total, cold | total, warm "
-                        + "| heap allocated | off-heap allocated | first value vs Arrow Java (warm / cold) "
-                        + "| total vs pyarrow (warm / cold) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + "| sum again, pages mapped | heap allocated | off-heap allocated "
+                        + "| first value vs Arrow Java (warm / cold) | total vs pyarrow (warm / cold) "
+                        + "|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         double[][] figures = new double[contenders.size()][];
         for (int c = 0; c < contenders.size(); c++) {
             figures[c] = figures(runs[c]);
@@ -177,10 +190,11 @@ public final class ArrowBench {
         }
         for (int c = 0; c < contenders.size(); c++) {
             double[] f = figures[c];
-            report.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.0fx / %.0fx | %.2fx / %.2fx |%n",
-                    contenders.get(c).name(), time(f[0]), time(f[1]), time(f[2]), time(f[3]), bytes(f[4]),
-                    bytes(f[5]), figures[0][1] / f[1], figures[0][0] / f[0], figures[1][3] / f[3],
-                    figures[1][2] / f[2]));
+            report.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %.0fx / %.1fx | %.2fx / %.2fx |%n",
+                    contenders.get(c).name(), time(f[0]), time(f[1]), time(f[2]), time(f[3]),
+                    f[6] < 0 ? "–" : time(f[6]), bytes(f[4]), bytes(f[5]), figures[0][1] / f[1],
+                    figures[0][0] / f[0], figures[1][3] / f[3], figures[1][2] / f[2]));
         }
         report.append(String.format(Locale.ROOT, "%nEvery contender's sum equals pyarrow's (%.6f) within 1e-9.%n",
                 expected));
@@ -196,10 +210,10 @@ public final class ArrowBench {
         return runs;
     }
 
-    /** Medians over the processes: ttfv cold, ttfv warm, total cold, total warm, heap, off-heap. */
+    /** Medians over the processes: ttfv cold, ttfv warm, total cold, total warm, heap, off-heap, again (warm). */
     private static double[] figures(List<List<Iteration>> processes) {
         int n = processes.size();
-        double[][] columns = new double[6][n];
+        double[][] columns = new double[7][n];
         for (int p = 0; p < n; p++) {
             List<Iteration> it = processes.get(p);
             List<Iteration> warm = it.subList(1, it.size());
@@ -209,9 +223,10 @@ public final class ArrowBench {
             columns[3][p] = warm.stream().mapToLong(Iteration::total).min().orElseThrow();
             columns[4][p] = it.stream().mapToLong(Iteration::heap).max().orElseThrow();
             columns[5][p] = it.stream().mapToLong(Iteration::offHeap).max().orElseThrow();
+            columns[6][p] = warm.stream().mapToLong(Iteration::again).min().orElseThrow();
         }
-        double[] medians = new double[6];
-        for (int k = 0; k < 6; k++) {
+        double[] medians = new double[7];
+        for (int k = 0; k < 7; k++) {
             Arrays.sort(columns[k]);
             medians[k] = columns[k][n / 2];
         }
@@ -280,12 +295,12 @@ public final class ArrowBench {
                     default -> throw new IllegalArgumentException("contender " + args[0]);
                 };
                 long heap = threads.getCurrentThreadAllocatedBytes() - heapBefore;
-                System.out.println(result[0] + " " + result[1] + " " + heap + " " + result[2] + " "
+                System.out.println(result[0] + " " + result[1] + " " + result[5] + " " + heap + " " + result[2] + " "
                         + Double.longBitsToDouble(result[3]) + " " + Double.longBitsToDouble(result[4]));
             }
         }
 
-        /** Time to first value, total, off-heap bytes, first value and sum (as bits). */
+        /** Time to first value, total, off-heap bytes, first value and sum (as bits), sum again (-1: none). */
         private static long[] jmmap(Path file, String column, int threads) throws IOException {
             long start = System.nanoTime();
             try (ArrowIpcFile arrow = ArrowIpcFile.open(file)) {
@@ -300,7 +315,13 @@ public final class ArrowBench {
                     sum += values.doubles().parallel(threads).sum();
                 }
                 long total = System.nanoTime() - start;
-                return new long[] {ttfv, total, 0, Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(sum)};
+                long again = System.nanoTime();
+                for (int b = 0; b < arrow.batchCount(); b++) {
+                    arrow.batch(b).column(column).doubles().parallel(threads).sum();
+                }
+                again = System.nanoTime() - again;
+                return new long[] {ttfv, total, 0, Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(sum),
+                    again};
             }
         }
 
@@ -325,7 +346,7 @@ public final class ArrowBench {
                 } while (reader.loadNextBatch());
                 long total = System.nanoTime() - start;
                 return new long[] {ttfv, total, allocator.getPeakMemoryAllocation(),
-                        Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(sum)};
+                    Double.doubleToRawLongBits(first), Double.doubleToRawLongBits(sum), -1};
             }
         }
     }
