@@ -103,12 +103,8 @@ final class BatchEncoder {
             more.add(parts[1]);
         } else if (type.descr().isPresent()) {
             String descr = type.descr().get();
-            if (type instanceof ArrowType.FixedSizeBinary || type instanceof ArrowType.Decimal) {
-                int width = Integer.parseInt(descr.substring(2));
-                rows = itemsOf(field, data, width, 1, "a (rows, " + width + ") array of bytes or a byte[]");
-            } else {
-                rows = itemsOf(field, data, 1, width(descr), kindOf(descr));
-            }
+            rows = type instanceof ArrowType.FixedSizeBinary || type instanceof ArrowType.Decimal
+                    ? binaryRows(field, data, width(descr)) : values(field, data, width(descr), kindOf(descr));
             values = fixed(data);
         } else if (type instanceof ArrowType.FixedSizeList && field.children().get(0).type().descr().isPresent()
                 && !(field.children().get(0).type() instanceof ArrowType.Bool)) {
@@ -150,6 +146,7 @@ final class BatchEncoder {
         return rows;
     }
 
+    /** The bytes of a value of the numpy type {@code descr}: {@code "<f8"} 8, {@code "|S16"} 16, {@code "<M8[ns]"} 8. */
     private static int width(String descr) {
         int bracket = descr.indexOf('[');
         return Integer.parseInt(descr.substring(2, bracket < 0 ? descr.length() : bracket));
@@ -175,33 +172,12 @@ final class BatchEncoder {
         return data.kind == ColumnData.Kind.TYPED ? data.typed.itemSize() : data.dtype.itemSize();
     }
 
-    /**
-     * The rows of a fixed-width column whose rows are {@code perRow} elements (1, or the width of fixed-size
-     * binary) of {@code width} bytes and {@code kind}.
-     */
-    private static long itemsOf(ArrowField field, ColumnData data, int perRow, int width, String kind) {
-        String needs = kind.startsWith("a ") ? kind : "a 1-d array or a Java array of " + width + "-byte "
+    /** The rows of a fixed-width column of {@code width}-byte values of {@code kind}. */
+    private static long values(ArrowField field, ColumnData data, int width, String kind) {
+        String needs = "a 1-d array or a Java array of " + width + "-byte "
                 + (kind.equals("f") ? "floating point numbers" : "integers");
-        if (data.kind != ColumnData.Kind.TYPED && data.kind != ColumnData.Kind.ARRAY) {
-            throw misfit(field, data, needs);
-        }
-        if (perRow > 1) { // fixed-size binary: bytes
-            if (itemSize(data) != 1 || !(data.dtype.isInteger() || data.dtype == DType.BOOL)) {
-                throw misfit(field, data, needs);
-            }
-            if (data.kind == ColumnData.Kind.TYPED) {
-                long[] shape = data.typed.shape();
-                if (shape.length != 2 || shape[1] != perRow) {
-                    throw misfit(field, data, needs);
-                }
-                return shape[0];
-            }
-            if (data.elements % perRow != 0) {
-                throw misfit(field, data, needs + " (a multiple of " + perRow + " bytes)");
-            }
-            return data.elements / perRow;
-        }
-        if (!fits(data.dtype, itemSize(data), kind, width)) {
+        if ((data.kind != ColumnData.Kind.TYPED && data.kind != ColumnData.Kind.ARRAY)
+                || !fits(data.dtype, itemSize(data), kind, width)) {
             throw misfit(field, data, needs);
         }
         if (data.kind == ColumnData.Kind.TYPED && data.typed.rank() != 1) {
@@ -209,6 +185,26 @@ final class BatchEncoder {
                     + "N-d arrays, one per row)");
         }
         return data.elements;
+    }
+
+    /** The rows of a fixed-size binary or decimal column of {@code width} bytes a row. */
+    private static long binaryRows(ArrowField field, ColumnData data, int width) {
+        String needs = "a (rows, " + width + ") array of bytes or a byte[]";
+        if ((data.kind != ColumnData.Kind.TYPED && data.kind != ColumnData.Kind.ARRAY) || itemSize(data) != 1
+                || !(data.dtype.isInteger() || data.dtype == DType.BOOL)) {
+            throw misfit(field, data, needs);
+        }
+        if (data.kind == ColumnData.Kind.TYPED) {
+            long[] shape = data.typed.shape();
+            if (shape.length != 2 || shape[1] != width) {
+                throw misfit(field, data, needs);
+            }
+            return shape[0];
+        }
+        if (data.elements % width != 0) {
+            throw misfit(field, data, needs + " (a multiple of " + width + " bytes)");
+        }
+        return data.elements / width;
     }
 
     /** The rows of a fixed-size list (or tensor) column of {@code listSize} items of {@code descr}. */
