@@ -4,7 +4,9 @@
  *    bandwidth any Java access path is measured against;
  *  - madviseLoop, msyncLoop, mincoreLoop: the same system call N times in C: its cost without any Java-to-native
  *    transition, so that JNI, JNA and FFM overheads can be read off as differences;
- *  - evict: write back and drop a file from the page cache (fdatasync + posix_fadvise(POSIX_FADV_DONTNEED)).
+ *  - evict: write back and drop a file from the page cache (fdatasync + posix_fadvise(POSIX_FADV_DONTNEED));
+ *  - copyLoop: memcpy of `total` bytes in `chunk`-byte steps through `size` bytes of source and destination, the
+ *    reference the shared-memory channel's transfer rate is measured against.
  * Every function returns >= 0 or -errno.
  */
 #define _GNU_SOURCE
@@ -90,6 +92,22 @@ static jint evict(JNIEnv *env, jclass type, jbyteArray path) {
     return result;
 }
 
+static jint copy_loop(JNIEnv *env, jclass type, jlong destination, jlong source, jlong size, jlong chunk,
+                      jlong total) {
+    (void) env;
+    (void) type;
+    if (size <= 0 || chunk <= 0 || size % chunk != 0 || total < 0) {
+        return -EINVAL;
+    }
+    char *to = (char *) (uintptr_t) destination;
+    const char *from = (const char *) (uintptr_t) source;
+    for (jlong done = 0; done < total; done += chunk) {
+        jlong at = done % size;
+        memcpy(to + at, from + at, (size_t) (total - done < chunk ? total - done : chunk));
+    }
+    return 0;
+}
+
 static jint page_size(JNIEnv *env, jclass type) {
     (void) env;
     (void) type;
@@ -103,6 +121,7 @@ static const JNINativeMethod METHODS[] = {
     {"mincoreLoop0", "(JJI)I", (void *) mincore_loop},
     {"evict0", "([B)I", (void *) evict},
     {"pageSize0", "()I", (void *) page_size},
+    {"copyLoop0", "(JJJJJ)I", (void *) copy_loop},
 };
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {

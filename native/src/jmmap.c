@@ -3,21 +3,36 @@
 
 #include <stddef.h>
 
-typedef int (*family_onload)(JNIEnv *env, jclass backend);
+/* Each syscall family registers its natives (and sets up what it needs) in onload, and undoes what it set up in
+ * onunload, which may be NULL for families without state. */
+struct family {
+    int (*onload)(JNIEnv *env, jclass backend);
+    void (*onunload)(void);
+};
 
-static const family_onload families[] = {
-    jmmap_info_onload,
-    jmmap_file_onload,
-    jmmap_mman_onload,
-    jmmap_shm_onload,
-    jmmap_lock_onload,
-    jmmap_futex_onload,
-    jmmap_bulk_onload,
-    jmmap_reduce_onload,
+static const struct family families[] = {
+    {jmmap_info_onload, NULL},
+    {jmmap_file_onload, NULL},
+    {jmmap_mman_onload, NULL},
+    {jmmap_shm_onload, NULL},
+    {jmmap_lock_onload, jmmap_lock_onunload},
+    {jmmap_futex_onload, NULL},
+    {jmmap_bulk_onload, jmmap_bulk_onunload},
+    {jmmap_reduce_onload, NULL},
 };
 
 int jmmap_register(JNIEnv *env, jclass backend, const JNINativeMethod *methods, int count) {
     return (*env)->RegisterNatives(env, backend, methods, count) == 0 ? 0 : -1;
+}
+
+/* Undoes the first `count` families, last first. */
+static void unload(size_t count) {
+    while (count > 0) {
+        count--;
+        if (families[count].onunload != NULL) {
+            families[count].onunload();
+        }
+    }
 }
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -31,11 +46,11 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
         return JNI_ERR; /* NoClassDefFoundError pending */
     }
     for (size_t i = 0; i < JMMAP_ARRAY_LENGTH(families); i++) {
-        if (families[i](env, backend) != 0) {
-            /* Natives registered so far are unusable without the rest. Of the families with state, the bulk
-             * one comes last and the lock one puts its signal handler back (a no-op if it installed none). */
+        if (families[i].onload(env, backend) != 0) {
+            /* The natives registered so far are unusable without the rest; a family that failed has undone its
+             * own part (an exception is pending), the finished ones are undone in reverse. */
             (*env)->UnregisterNatives(env, backend);
-            jmmap_lock_onunload();
+            unload(i);
             (*env)->DeleteLocalRef(env, backend);
             return JNI_ERR;
         }
@@ -47,6 +62,5 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
 JNIEXPORT void JNI_OnUnload(JavaVM *vm, void *reserved) {
     (void)vm;
     (void)reserved;
-    jmmap_bulk_onunload();
-    jmmap_lock_onunload();
+    unload(JMMAP_ARRAY_LENGTH(families));
 }

@@ -119,59 +119,69 @@ static jint copyFromBuffer0(JNIEnv *env, jclass clazz, jobject source, jint posi
 }
 JMMAP_CHECK_SIGNATURE(copyFromBuffer0, copyFromBuffer0);
 
-static jint compareAndSetInt0(JNIEnv *env, jclass clazz, jlong address, jint expected, jint value) {
-    (void)env;
-    (void)clazz;
-    return jmmap_compare_and_set_32((void *)(intptr_t)address, expected, value);
-}
-JMMAP_CHECK_SIGNATURE(compareAndSetInt0, compareAndSetInt0);
-
-static jint compareAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong expected, jlong value) {
-    (void)env;
-    (void)clazz;
-    return jmmap_compare_and_set_64((void *)(intptr_t)address, expected, value);
-}
-JMMAP_CHECK_SIGNATURE(compareAndSetLong0, compareAndSetLong0);
-
 /*
- * Read-modify-write atomics return the previous value as a jlong. The int variants cannot collide with the fault
- * marker, Long.MIN_VALUE; the long ones can, so they also record per thread whether the last call faulted, which
- * Java asks (atomicFaulted0) only when it sees the marker.
+ * The read-modify-write atomics, one contract for all six: the result (1 or 0 for a compare-and-set, the value
+ * before for the others) as a jlong, or the fault marker Long.MIN_VALUE when the page is no longer backed by its
+ * file. The long variants can return Long.MIN_VALUE as a value too, so every call also records per thread whether
+ * it faulted, which Java asks (atomicFaulted0) only when it sees the marker.
  */
 #define ATOMIC_FAULT INT64_MIN
 static _Thread_local int last_atomic_faulted;
 
+static jlong atomic_result(int status, jlong result) {
+    last_atomic_faulted = status < 0;
+    return last_atomic_faulted ? ATOMIC_FAULT : result;
+}
+
+static jlong compareAndSetInt0(JNIEnv *env, jclass clazz, jlong address, jint expected, jint value) {
+    (void)env;
+    (void)clazz;
+    int set = jmmap_compare_and_set_32((void *)(intptr_t)address, expected, value);
+    return atomic_result(set, set);
+}
+JMMAP_CHECK_SIGNATURE(compareAndSetInt0, compareAndSetInt0);
+
+static jlong compareAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong expected, jlong value) {
+    (void)env;
+    (void)clazz;
+    int set = jmmap_compare_and_set_64((void *)(intptr_t)address, expected, value);
+    return atomic_result(set, set);
+}
+JMMAP_CHECK_SIGNATURE(compareAndSetLong0, compareAndSetLong0);
+
 static jlong getAndAddInt0(JNIEnv *env, jclass clazz, jlong address, jint delta) {
     (void)env;
     (void)clazz;
-    int32_t previous;
-    return jmmap_get_and_add_32((void *)(intptr_t)address, delta, &previous) == 0 ? previous : ATOMIC_FAULT;
+    int32_t previous = 0;
+    int status = jmmap_get_and_add_32((void *)(intptr_t)address, delta, &previous);
+    return atomic_result(status, previous); /* previous is set by the call: read it after */
 }
 JMMAP_CHECK_SIGNATURE(getAndAddInt0, getAndAddInt0);
 
 static jlong getAndSetInt0(JNIEnv *env, jclass clazz, jlong address, jint value) {
     (void)env;
     (void)clazz;
-    int32_t previous;
-    return jmmap_get_and_set_32((void *)(intptr_t)address, value, &previous) == 0 ? previous : ATOMIC_FAULT;
+    int32_t previous = 0;
+    int status = jmmap_get_and_set_32((void *)(intptr_t)address, value, &previous);
+    return atomic_result(status, previous); /* previous is set by the call: read it after */
 }
 JMMAP_CHECK_SIGNATURE(getAndSetInt0, getAndSetInt0);
 
 static jlong getAndAddLong0(JNIEnv *env, jclass clazz, jlong address, jlong delta) {
     (void)env;
     (void)clazz;
-    int64_t previous;
-    last_atomic_faulted = jmmap_get_and_add_64((void *)(intptr_t)address, delta, &previous) != 0;
-    return last_atomic_faulted ? ATOMIC_FAULT : previous;
+    int64_t previous = 0;
+    int status = jmmap_get_and_add_64((void *)(intptr_t)address, delta, &previous);
+    return atomic_result(status, previous); /* previous is set by the call: read it after */
 }
 JMMAP_CHECK_SIGNATURE(getAndAddLong0, getAndAddLong0);
 
 static jlong getAndSetLong0(JNIEnv *env, jclass clazz, jlong address, jlong value) {
     (void)env;
     (void)clazz;
-    int64_t previous;
-    last_atomic_faulted = jmmap_get_and_set_64((void *)(intptr_t)address, value, &previous) != 0;
-    return last_atomic_faulted ? ATOMIC_FAULT : previous;
+    int64_t previous = 0;
+    int status = jmmap_get_and_set_64((void *)(intptr_t)address, value, &previous);
+    return atomic_result(status, previous); /* previous is set by the call: read it after */
 }
 JMMAP_CHECK_SIGNATURE(getAndSetLong0, getAndSetLong0);
 
@@ -192,8 +202,8 @@ int jmmap_bulk_onload(JNIEnv *env, jclass backend) {
         {"copyFromArray0", "([BIJI)I", (void *)copyFromArray0},
         {"copyToBuffer0", "(JLjava/nio/ByteBuffer;II)I", (void *)copyToBuffer0},
         {"copyFromBuffer0", "(Ljava/nio/ByteBuffer;IJI)I", (void *)copyFromBuffer0},
-        {"compareAndSetInt0", "(JII)I", (void *)compareAndSetInt0},
-        {"compareAndSetLong0", "(JJJ)I", (void *)compareAndSetLong0},
+        {"compareAndSetInt0", "(JII)J", (void *)compareAndSetInt0},
+        {"compareAndSetLong0", "(JJJ)J", (void *)compareAndSetLong0},
         {"getAndAddInt0", "(JI)J", (void *)getAndAddInt0},
         {"getAndSetInt0", "(JI)J", (void *)getAndSetInt0},
         {"getAndAddLong0", "(JJ)J", (void *)getAndAddLong0},

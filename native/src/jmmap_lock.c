@@ -92,21 +92,27 @@ static jint flock0(JNIEnv *env, jclass clazz, jint fd, jint operation) {
 }
 JMMAP_CHECK_SIGNATURE(flock0, flock0);
 
+/* The struct flock of every range lock jmmap takes: [start, start + length) from the start of the file (length
+ * 0: to the end of the file and beyond), l_pid 0 as the OFD commands require. */
+static struct flock range_lock(jint type, jlong start, jlong length) {
+    struct flock lock;
+    memset(&lock, 0, sizeof lock);
+    lock.l_type = (short)type;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = (off_t)start;
+    lock.l_len = (off_t)length;
+    return lock;
+}
+
 /*
- * fcntl(fd, command, &lock) for a lock command (F_OFD_SETLK, F_OFD_SETLKW, F_OFD_GETLK, ...) over
- * [start, start + length) from the start of the file (length 0: to the end of the file and beyond). For a
- * GETLK command, `found` (4 longs, may be NULL otherwise) receives the l_type, l_start, l_len and l_pid the
+ * fcntl(fd, command, &lock) for a lock command (F_OFD_SETLK, F_OFD_SETLKW, F_OFD_GETLK, ...) over a range_lock.
+ * For a GETLK command, `found` (4 longs, may be NULL otherwise) receives the l_type, l_start, l_len and l_pid the
  * kernel wrote back: l_type F_UNLCK when nothing conflicts. Returns 0 or -errno.
  */
 static jint fcntlLock0(JNIEnv *env, jclass clazz, jint fd, jint command, jint type, jlong start, jlong length,
                        jlongArray found) {
     (void)clazz;
-    struct flock lock;
-    memset(&lock, 0, sizeof lock); /* l_pid must be 0 for the OFD commands */
-    lock.l_type = (short)type;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = (off_t)start;
-    lock.l_len = (off_t)length;
+    struct flock lock = range_lock(type, start, length);
     int result;
     JMMAP_RETRY_EINTR(result, fcntl(fd, command, &lock));
     if (result == -1) {
@@ -120,16 +126,26 @@ static jint fcntlLock0(JNIEnv *env, jclass clazz, jint fd, jint command, jint ty
 }
 JMMAP_CHECK_SIGNATURE(fcntlLock0, fcntlLock0);
 
+/* One blocking lock call, as the slices below make it: flock(fd, operation) or fcntl(fd, F_OFD_SETLKW, &range). */
+struct blocking_lock {
+    int fd;
+    int operation;
+    struct flock range;
+};
+
+static int blocking_flock(struct blocking_lock *call) {
+    return flock(call->fd, call->operation);
+}
+
+static int blocking_range_lock(struct blocking_lock *call) {
+    return fcntl(call->fd, F_OFD_SETLKW, &call->range);
+}
+
 /*
- * A blocking flock(fd, operation) (operation without LOCK_NB) or fcntl(fd, command, ...) (command F_OFD_SETLKW)
- * that gives up after `nanos`: 0 if the lock was granted, -EINTR when the slice ended first (or another signal
- * arrived), -ENOSYS when no slice can be timed here (no free signal, no timer), -errno otherwise. A `command` of
- * -1 means flock, with `type` as its operation.
+ * Runs a blocking lock call for at most `nanos`: 0 if the lock was granted, -EINTR when the slice ended first (or
+ * another signal arrived), -ENOSYS when no slice can be timed here (no free signal, no timer), -errno otherwise.
  */
-static jint lockSlice0(JNIEnv *env, jclass clazz, jint fd, jint command, jint type, jlong start, jlong length,
-                       jlong nanos) {
-    (void)env;
-    (void)clazz;
+static jint lock_slice(int (*blocking)(struct blocking_lock *), struct blocking_lock *call, jlong nanos) {
     if (wake_signal == 0) {
         return -ENOSYS;
     }
@@ -145,18 +161,7 @@ static jint lockSlice0(JNIEnv *env, jclass clazz, jint fd, jint command, jint ty
         pthread_sigmask(SIG_SETMASK, &previous_mask, NULL);
         return -ENOSYS;
     }
-    int result;
-    if (command == -1) {
-        result = flock(fd, type);
-    } else {
-        struct flock lock;
-        memset(&lock, 0, sizeof lock);
-        lock.l_type = (short)type;
-        lock.l_whence = SEEK_SET;
-        lock.l_start = (off_t)start;
-        lock.l_len = (off_t)length;
-        result = fcntl(fd, command, &lock);
-    }
+    int result = blocking(call);
     int saved = errno;
     /* A signal still pending from a timer that fired after the call returned is delivered to the no-op handler
      * at the latest when timer_delete returns: it cannot interrupt a later call. */
@@ -164,13 +169,31 @@ static jint lockSlice0(JNIEnv *env, jclass clazz, jint fd, jint command, jint ty
     pthread_sigmask(SIG_SETMASK, &previous_mask, NULL);
     return result == 0 ? 0 : -saved;
 }
-JMMAP_CHECK_SIGNATURE(lockSlice0, lockSlice0);
+
+/* flock(fd, operation), operation LOCK_SH or LOCK_EX without LOCK_NB, for at most `nanos` (see lock_slice). */
+static jint flockSlice0(JNIEnv *env, jclass clazz, jint fd, jint operation, jlong nanos) {
+    (void)env;
+    (void)clazz;
+    struct blocking_lock call = {.fd = fd, .operation = operation};
+    return lock_slice(blocking_flock, &call, nanos);
+}
+JMMAP_CHECK_SIGNATURE(flockSlice0, flockSlice0);
+
+/* fcntl(fd, F_OFD_SETLKW) of a range_lock of `type` (F_RDLCK, F_WRLCK) for at most `nanos` (see lock_slice). */
+static jint rangeLockSlice0(JNIEnv *env, jclass clazz, jint fd, jint type, jlong start, jlong length, jlong nanos) {
+    (void)env;
+    (void)clazz;
+    struct blocking_lock call = {.fd = fd, .range = range_lock(type, start, length)};
+    return lock_slice(blocking_range_lock, &call, nanos);
+}
+JMMAP_CHECK_SIGNATURE(rangeLockSlice0, rangeLockSlice0);
 
 int jmmap_lock_onload(JNIEnv *env, jclass backend) {
     static const JNINativeMethod methods[] = {
         {"flock0", "(II)I", (void *)flock0},
         {"fcntlLock0", "(IIIJJ[J)I", (void *)fcntlLock0},
-        {"lockSlice0", "(IIIJJJ)I", (void *)lockSlice0},
+        {"flockSlice0", "(IIJ)I", (void *)flockSlice0},
+        {"rangeLockSlice0", "(IIJJJ)I", (void *)rangeLockSlice0},
     };
     if (jmmap_register(env, backend, methods, (int)JMMAP_ARRAY_LENGTH(methods)) != 0) {
         return -1;

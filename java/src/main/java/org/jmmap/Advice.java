@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
+import org.jmmap.internal.Errors;
 
 /**
  * Hints for {@link Mapping#advise(Advice)} ({@code madvise(2)}). Some change contents: {@link #DONT_NEED} on a
@@ -103,7 +104,7 @@ public enum Advice {
         private static Map<Advice, Boolean> probe() {
             Backend backend = Backends.get();
             int page = backend.constants().pageSize();
-            int einval = backend.errno().number("EINVAL").orElse(22);
+            int einval = Errors.EINVAL;
             Map<Advice, Boolean> supported = new EnumMap<>(Advice.class);
             for (Advice advice : values()) {
                 OptionalInt value = advice.value();

@@ -9,7 +9,6 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.Errors;
+import org.jmmap.internal.PosixFiles;
 
 /**
  * A memory-mapped file or anonymous memory region, of any length (one object, also beyond 2 GiB), with the POSIX
@@ -87,8 +88,6 @@ public final class Mapping implements AutoCloseable {
     private static final int O_RDWR = C.get("O_RDWR");
     private static final int O_CREAT = C.get("O_CREAT");
     private static final int O_EXCL = C.get("O_EXCL");
-    private static final int O_CLOEXEC = C.get("O_CLOEXEC");
-    private static final int O_NONBLOCK = C.get("O_NONBLOCK");
     private static final int PROT_READ = C.get("PROT_READ");
     private static final int PROT_WRITE = C.get("PROT_WRITE");
     private static final int MAP_SHARED = C.get("MAP_SHARED");
@@ -240,6 +239,14 @@ public final class Mapping implements AutoCloseable {
         return PAGE_SIZE;
     }
 
+    /**
+     * The backend this JVM reaches the kernel through: {@code "jni"} (the bundled {@code libjmmap.so}, the default)
+     * or {@code "jna"} (the fallback where it cannot load, or when {@code -Djmmap.backend=jna} asks for it).
+     */
+    public static String backend() {
+        return NATIVE.name();
+    }
+
     private static void checkFileRange(long offset, long length) {
         if (offset < 0) {
             throw new IllegalArgumentException("offset=" + offset + ": must be >= 0");
@@ -315,9 +322,8 @@ public final class Mapping implements AutoCloseable {
         }
         boolean whole = length < 0;
         boolean writable = mode == MapMode.READ_WRITE;
-        byte[] name = encode(file);
-        // O_NONBLOCK: opening a FIFO by mistake must fail (not a regular file) rather than wait for a writer.
-        int openFlags = O_CLOEXEC | O_NONBLOCK | (writable ? O_RDWR : O_RDONLY);
+        byte[] name = PosixFiles.encode(file);
+        int openFlags = PosixFiles.openFlags(writable ? O_RDWR : O_RDONLY);
         int fd = openRetrying(name, openFlags, 0);
         boolean created = false;
         if (fd == -Errors.ENOENT && writable && !whole && rule == null) {
@@ -397,14 +403,6 @@ public final class Mapping implements AutoCloseable {
         }
         return (int) Region.retryAfterCollection(() -> NATIVE.open(name, flags, mode),
                 failed -> failed == -Errors.EMFILE || failed == -Errors.ENFILE);
-    }
-
-    /** The path in the encoding the JDK uses for file names. */
-    static byte[] encode(Path file) {
-        String encoding = System.getProperty("sun.jnu.encoding");
-        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
-                : Charset.defaultCharset();
-        return file.toAbsolutePath().toString().getBytes(charset);
     }
 
     private static Region mapRegion(int fd, long offset, long length, int protection, int flags, boolean readOnly,
@@ -1034,15 +1032,18 @@ public final class Mapping implements AutoCloseable {
      * set); a fault throws {@link UncheckedIOException} ({@code EFAULT}) for {@code call}.
      */
     private static int guardedCompareAndSetInt(Memory m, long offset, int expected, int value, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Integer.BYTES); // the address goes to C, where nothing else checks it
-        }
-        int result = NATIVE.compareAndSetInt(m.address + offset, expected, value);
+        long address = guardedAddress(m, offset, Integer.BYTES);
+        long result = NATIVE.compareAndSetInt(address, expected, value);
         Reference.reachabilityFence(m);
-        if (result < 0) {
-            throw Errors.bulk(call, result, offset, Integer.BYTES);
-        }
-        return result;
+        return (int) atomicResult(result, call, offset, Integer.BYTES);
+    }
+
+    /** {@link #guardedCompareAndSetInt} for a long. */
+    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
+        long address = guardedAddress(m, offset, Long.BYTES);
+        long result = NATIVE.compareAndSetLong(address, expected, value);
+        Reference.reachabilityFence(m);
+        return (int) atomicResult(result, call, offset, Long.BYTES);
     }
 
     /**
@@ -1050,41 +1051,32 @@ public final class Mapping implements AutoCloseable {
      * {@link #guardedCompareAndSetInt}; returns the value before.
      */
     private static int guardedIntUpdate(Memory m, long offset, int operand, boolean add, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Integer.BYTES);
-        }
-        long address = m.address + offset;
+        long address = guardedAddress(m, offset, Integer.BYTES);
         long previous = add ? NATIVE.getAndAddInt(address, operand) : NATIVE.getAndSetInt(address, operand);
         Reference.reachabilityFence(m);
-        if (previous == Long.MIN_VALUE) {
-            throw Errors.bulk(call, -Errors.EFAULT, offset, Integer.BYTES);
-        }
-        return (int) previous;
+        return (int) atomicResult(previous, call, offset, Integer.BYTES);
     }
 
     /** {@link #guardedIntUpdate} for a long. */
     private static long guardedLongUpdate(Memory m, long offset, long operand, boolean add, String call) {
-        if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Long.BYTES);
-        }
-        long address = m.address + offset;
+        long address = guardedAddress(m, offset, Long.BYTES);
         long previous = add ? NATIVE.getAndAddLong(address, operand) : NATIVE.getAndSetLong(address, operand);
         Reference.reachabilityFence(m);
-        if (previous == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
-            throw Errors.bulk(call, -Errors.EFAULT, offset, Long.BYTES);
-        }
-        return previous;
+        return atomicResult(previous, call, offset, Long.BYTES);
     }
 
-    /** {@link #guardedCompareAndSetInt} for a long. */
-    private static int guardedCompareAndSetLong(Memory m, long offset, long expected, long value, String call) {
+    /** The address of a guarded atomic, checked here when element access leaves the checks to the buffers. */
+    private static long guardedAddress(Memory m, long offset, int size) {
         if (!BOUNDS_CHECKS) {
-            checkIndex(m, offset, Long.BYTES);
+            checkIndex(m, offset, size); // the address goes to C, where nothing else checks it
         }
-        int result = NATIVE.compareAndSetLong(m.address + offset, expected, value);
-        Reference.reachabilityFence(m);
-        if (result < 0) {
-            throw Errors.bulk(call, result, offset, Long.BYTES);
+        return m.address + offset;
+    }
+
+    /** A guarded atomic's result, or its fault as {@link UncheckedIOException} (the backend's one fault contract). */
+    private static long atomicResult(long result, String call, long offset, int size) {
+        if (result == Long.MIN_VALUE && NATIVE.atomicFaulted()) {
+            throw Errors.bulk(call, -Errors.EFAULT, offset, size);
         }
         return result;
     }

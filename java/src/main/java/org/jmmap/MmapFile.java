@@ -6,6 +6,7 @@ import java.nio.ReadOnlyBufferException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jmmap.internal.Errors;
 
 /**
  * Python's {@code mmap.mmap} object in Java: a memory-mapped file, or anonymous memory, with a current position and

@@ -7,6 +7,8 @@ import java.util.Objects;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.Errors;
+import org.jmmap.internal.PosixFiles;
 
 /**
  * The page cache of a file, whether or not anything maps it: {@code posix_fadvise(2)}. To see which pages are
@@ -20,8 +22,7 @@ public final class PageCache {
 
     private static final Backend NATIVE = Backends.get();
     private static final Constants C = NATIVE.constants();
-    // O_NONBLOCK: a FIFO named by mistake fails (ESPIPE) rather than waiting for a writer.
-    private static final int OPEN_FLAGS = C.get("O_RDONLY") | C.get("O_CLOEXEC") | C.get("O_NONBLOCK");
+    private static final int OPEN_FLAGS = PosixFiles.openFlags(C.get("O_RDONLY")); // a FIFO fails with ESPIPE
 
     private PageCache() {
     }
@@ -61,7 +62,7 @@ public final class PageCache {
         if (length < 0) {
             throw new IllegalArgumentException("length=" + length + ": must be >= 0 (0: to the end of the file)");
         }
-        int fd = Mapping.openRetrying(Mapping.encode(file), OPEN_FLAGS, 0);
+        int fd = Mapping.openRetrying(PosixFiles.encode(file), OPEN_FLAGS, 0);
         if (fd < 0) {
             throw Errors.file("open", fd, file, "file=" + file + ", O_RDONLY");
         }

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.Errors;
 
 /**
  * One {@code mmap}ed address range and the {@link Memory} Java reads and writes it through. Immutable; a

@@ -2,7 +2,6 @@ package org.jmmap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +18,8 @@ import java.util.Set;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.Errors;
+import org.jmmap.internal.PosixFiles;
 
 /**
  * Named shared memory: POSIX {@code shm_open} objects, which any process on the host can map by name. This is the
@@ -100,7 +101,7 @@ public final class SharedMemory {
         String segment = segmentName(name);
         checkSize(size);
         int mode = mode(permissions);
-        byte[] encoded = encode(segment);
+        byte[] encoded = PosixFiles.encode(segment);
         int fd = NATIVE.shmOpen(encoded, O_RDWR | O_CREAT | O_EXCL, mode);
         if (fd < 0) {
             throw Errors.named("shm_open", fd, segment, "name=" + segment + ", O_CREAT|O_EXCL, mode=0"
@@ -184,7 +185,7 @@ public final class SharedMemory {
     public static Mapping open(String name, MapMode mode) throws IOException {
         String segment = segmentName(name);
         Objects.requireNonNull(mode, "mode");
-        int fd = openExisting(segment, encode(segment), mode);
+        int fd = openExisting(segment, PosixFiles.encode(segment), mode);
         if (fd < 0) {
             throw Errors.named("shm_open", fd, segment, "name=" + segment + ", mode=" + mode);
         }
@@ -221,7 +222,7 @@ public final class SharedMemory {
     public static Mapping openOrCreate(String name, long size) throws IOException {
         String segment = segmentName(name);
         checkSize(size);
-        byte[] encoded = encode(segment);
+        byte[] encoded = PosixFiles.encode(segment);
         int mode = mode(OWNER_READ_WRITE);
         int fd = 0;
         for (int attempt = 0; attempt < OPEN_OR_CREATE_ATTEMPTS; attempt++) {
@@ -259,7 +260,7 @@ public final class SharedMemory {
      */
     public static boolean exists(String name) {
         String segment = segmentName(name);
-        int fd = NATIVE.shmOpen(encode(segment), O_RDONLY, 0);
+        int fd = NATIVE.shmOpen(PosixFiles.encode(segment), O_RDONLY, 0);
         if (fd >= 0) {
             NATIVE.close(fd);
             return true;
@@ -284,7 +285,7 @@ public final class SharedMemory {
      */
     public static void unlink(String name) throws IOException {
         String segment = segmentName(name);
-        int result = NATIVE.shmUnlink(encode(segment));
+        int result = NATIVE.shmUnlink(PosixFiles.encode(segment));
         if (result < 0) {
             throw Errors.named("shm_unlink", result, segment, "name=" + segment);
         }
@@ -334,7 +335,7 @@ public final class SharedMemory {
         if (bare.equals(".") || bare.equals("..")) {
             throw new IllegalArgumentException("name=\"" + name + "\": not a valid shared memory name");
         }
-        int bytes = encode(bare).length;
+        int bytes = PosixFiles.encode(bare).length;
         if (bytes > NAME_MAX) {
             throw new IllegalArgumentException("name=\"" + name + "\": " + bytes + " bytes long; at most NAME_MAX="
                     + NAME_MAX + " bytes after the optional leading '/'");
@@ -358,11 +359,4 @@ public final class SharedMemory {
         return mode;
     }
 
-    /** The name in the encoding the JDK uses for file names, which is how {@code /dev/shm} shows it. */
-    private static byte[] encode(String name) {
-        String encoding = System.getProperty("sun.jnu.encoding");
-        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
-                : Charset.defaultCharset();
-        return name.getBytes(charset);
-    }
 }

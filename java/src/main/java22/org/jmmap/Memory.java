@@ -53,6 +53,7 @@ final class Memory extends Windows {
      * Buffers and a segment over {@code [address, address + length)}, each pinning the range through
      * {@code release}: the buffers until they are unreachable, the segment until its scope is.
      */
+    @SuppressWarnings("restricted") // reinterpret: the reason the module asks for native access on JDK 22+
     Memory(long address, long length, boolean readOnly, Region.Release release) {
         super(address, length, readOnly, release);
         Runnable unpin = release.pinned();

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.jmmap.testing.ChildJvm;
+import org.jmmap.testing.Stress;
 import org.jmmap.testing.FileProbes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MappingCrashSafetyTest {
 
+    /** A child's round count, as {@link Stress} scales it. */
+    private static String rounds(int rounds) {
+        return Integer.toString(Stress.scaled(rounds));
+    }
+
     private static void assertChildSurvives(ChildJvm child) throws Exception {
         ChildJvm.Result result = child.run();
         System.out.print(result.output); // the child's own summary, kept in the surefire report
@@ -64,13 +70,13 @@ class MappingCrashSafetyTest {
     /** Readers racing close() of anonymous memory see its data, zeros, or IllegalStateException; nothing else. */
     @Test
     void closeRacingWithReadsOfAnonymousMemory() throws Exception {
-        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "anonymous", "3000"));
+        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "anonymous", rounds(3000)));
     }
 
     /** The same for file mappings, whose range close() also tombstones. */
     @Test
     void closeRacingWithReadsOfFileMappings() throws Exception {
-        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "file", "3000"));
+        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "file", rounds(3000)));
     }
 
     /**
@@ -79,7 +85,7 @@ class MappingCrashSafetyTest {
      */
     @Test
     void closeRacingWithReadsWithoutBoundsChecks() throws Exception {
-        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "anonymous", "2000")
+        assertChildSurvives(ChildJvm.of(CloseRacingReads.class, "anonymous", rounds(2000))
                 .jvmOptions("-Djmmap.disable.bounds.checks=true"));
     }
 
@@ -104,21 +110,21 @@ class MappingCrashSafetyTest {
      */
     @Test
     void fileTruncatedWithSetLength() throws Exception {
-        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "setLength", "1000")
+        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "setLength", rounds(1000))
                 .jvmOptions(Child.KEEP_INTERPRETED));
     }
 
     /** Truncated with FileChannel.truncate. */
     @Test
     void fileTruncatedWithFileChannel() throws Exception {
-        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "FileChannel", "1000")
+        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "FileChannel", rounds(1000))
                 .jvmOptions(Child.KEEP_INTERPRETED));
     }
 
     /** Truncated by another process ({@code truncate -s}), the case the Javadoc describes. */
     @Test
     void fileTruncatedByAnotherProcess() throws Exception {
-        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "process", "100")
+        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "process", rounds(100))
                 .jvmOptions(Child.KEEP_INTERPRETED));
     }
 
@@ -131,7 +137,7 @@ class MappingCrashSafetyTest {
     @Test
     void atomicReadModifyWriteOnTruncatedFile() throws Exception {
         assumeFalse(Child.JNA, "the JNA backend documents that these end the process");
-        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "setLength", "300", "read-modify-write")
+        assertChildSurvives(ChildJvm.of(TruncatedUnderneath.class, "setLength", rounds(300), "read-modify-write")
                 .jvmOptions(Child.KEEP_INTERPRETED));
     }
 

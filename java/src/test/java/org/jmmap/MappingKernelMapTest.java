@@ -78,6 +78,12 @@ class MappingKernelMapTest {
      * A negative offset, a length <= 0 or an end past Long.MAX_VALUE throws IllegalArgumentException before any
      * system call: not even READ_WRITE creates the file.
      */
+    /** The backend in use is the one the build asked for: JNI unless -Djmmap.backend=jna. */
+    @Test
+    void backendNamesTheOneInUse() {
+        assertEquals(System.getProperty("jmmap.backend", "jni"), Mapping.backend());
+    }
+
     @Test
     void badArgumentsAreRejectedBeforeAnySystemCall() {
         Path file = dir.resolve("never-created");

@@ -27,15 +27,19 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the README is a complete example: its own imports, no placeholders. This test
- * compiles each one (imports first, the rest as the body of a {@code main}) against the library, runs it in a child
- * JVM from an empty directory, and checks that it exits with status 0 and leaves no POSIX shared memory behind. So
- * the README cannot drift from the API.
+ * Every {@code ```java} block of the README is a complete example: its own imports, no placeholders; either a
+ * program body (imports, then statements) or a whole class with a {@code main}. This test compiles each one (a body
+ * becomes the {@code main} of a class of its own) against the library, runs it in a child JVM from an empty
+ * directory, and checks that it exits with status 0 and leaves no POSIX shared memory behind. So the README cannot
+ * drift from the API.
  */
 class ReadmeExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("(?m)^```java\\n(.*?)^```", Pattern.DOTALL);
     private static final Pattern STRING_LITERAL = Pattern.compile("\"([A-Za-z0-9_./-]+)\"");
+    /** A block that declares its own class with a main method: compiled as it is. */
+    private static final Pattern CLASS_WITH_MAIN =
+            Pattern.compile("(?ms)^public (?:final )?class (\\w+).*static void main\\(");
 
     @TempDir
     static Path work;
@@ -51,11 +55,15 @@ class ReadmeExamplesTest {
         }
 
         String className() {
-            return "ReadmeExampleAtLine" + line;
+            Matcher declared = CLASS_WITH_MAIN.matcher(code);
+            return declared.find() ? declared.group(1) : "ReadmeExampleAtLine" + line;
         }
 
-        /** The example as a compilation unit: its imports, then everything else inside {@code main}. */
+        /** The example as a compilation unit: as it is, or its imports, then everything else inside {@code main}. */
         String source() {
+            if (CLASS_WITH_MAIN.matcher(code).find()) {
+                return code;
+            }
             List<String> imports = new ArrayList<>();
             List<String> body = new ArrayList<>();
             for (String l : code.split("\n", -1)) {

@@ -11,7 +11,6 @@ import org.jmmap.ErrnoException;
 import org.jmmap.MapMode;
 import org.jmmap.Mapping;
 import org.jmmap.Residency;
-import org.jmmap.internal.Backends;
 
 /** A short tour of what jmmap does that {@code FileChannel.map} cannot. Prints one line per point. */
 public final class Demo {
@@ -34,7 +33,7 @@ public final class Demo {
     }
 
     private static void run(Path directory) throws Exception {
-        System.out.printf("jmmap demo (backend %s, page size %d, Java %s)%n", Backends.get().name(),
+        System.out.printf("jmmap demo (backend %s, page size %d, Java %s)%n", Mapping.backend(),
                 Mapping.pageSize(), System.getProperty("java.version"));
 
         // 1. One mapping past 2 GiB: MappedByteBuffer stops at Integer.MAX_VALUE.

@@ -47,6 +47,12 @@ import org.jmmap.gzip.ParallelGzip;
 public final class GzipBench {
 
     private static final long MIB = 1 << 20;
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+    /** Where GNU time writes the CPU time of an outside tool. */
+    private static final Path CPU_TIME = Path.of(System.getProperty("java.io.tmpdir"),
+            "jmmap-gzip-bench-" + ProcessHandle.current().pid() + ".time");
 
     private final Path directory;
     private final long size;
@@ -74,12 +80,12 @@ public final class GzipBench {
                         + " (--size MiB, --repeat N, --dir DIR, --out FILE.md)");
             }
         }
-        for (String tool : new String[] {"pigz", "gzip", "bgzip"}) { // fail early and clearly if one is missing
+        for (String tool : new String[] {"pigz", "gzip", "bgzip", "/usr/bin/time"}) { // fail early if one is missing
             try {
                 new ProcessBuilder(tool, "--version").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             } catch (IOException e) {
-                throw new IOException(tool + " is needed (Debian: apt-get install gzip pigz tabix)", e);
+                throw new IOException(tool + " is needed (Debian: apt-get install gzip pigz tabix time)", e);
             }
         }
         GzipBench bench = new GzipBench(directory, size, repeat);
@@ -99,8 +105,8 @@ public final class GzipBench {
         void run(Path in, Path out) throws Exception;
     }
 
-    /** The median time of each contender, and the size of what it wrote. */
-    private record Result(String name, double seconds, long outputSize) {
+    /** The median wall time and CPU time of each contender, and the size of what it wrote. */
+    private record Result(String name, double seconds, double cpuSeconds, long outputSize) {
     }
 
     private String run() throws Exception {
@@ -113,8 +119,8 @@ public final class GzipBench {
                 .append(String.format("%s, JDK %s, %d cores, inputs of %d MiB, median of %d runs each.%n%n", stamp,
                         Runtime.version(), Runtime.getRuntime().availableProcessors(), size / MIB, repeat))
                 .append("## Compression\n\n")
-                .append("| input | level | threads | contender | time s | MB/s | size | size vs pigz "
-                        + "| speed vs pigz |\n|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+                .append("| input | level | threads | contender | time s | MB/s | CPU s | size | size vs pigz "
+                        + "| speed vs pigz | CPU vs pigz |\n|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Path input : List.of(text, random)) {
             String kind = input == text ? "text" : "random";
             for (int level : new int[] {1, 6, 9}) {
@@ -133,20 +139,22 @@ public final class GzipBench {
                     List<Result> results = measure(input, contenders);
                     Result pigz = results.get(0);
                     for (Result r : results) {
-                        report.append(String.format(Locale.ROOT,
-                                "| %s | %d | %d | %s | %.2f | %.1f | %,d | %+.3f%% | %.2fx |%n", kind, level, threads,
-                                r.name(), r.seconds(), Files.size(input) / 1e6 / r.seconds(), r.outputSize(),
+                        String row = String.format(Locale.ROOT,
+                                "| %s | %d | %d | %s | %.2f | %.1f | %.2f | %,d | %+.3f%% | %.2fx | %.2fx |%n", kind,
+                                level, threads, r.name(), r.seconds(), Files.size(input) / 1e6 / r.seconds(),
+                                r.cpuSeconds(), r.outputSize(),
                                 100.0 * (r.outputSize() - pigz.outputSize()) / pigz.outputSize(),
-                                pigz.seconds() / r.seconds()));
+                                pigz.seconds() / r.seconds(), pigz.cpuSeconds() / r.cpuSeconds());
+                        report.append(row);
+                        System.err.print(row);
                     }
-                    System.err.println(report.substring(report.lastIndexOf("| " + kind)));
                 }
             }
         }
 
         report.append("\n## Decompression (the text, compressed at level 6)\n\n")
-                .append("| file | contender | time s | MB/s | speed vs pigz -d | speed vs bgzip -@ 2 -d |\n"
-                        + "|---|---|---:|---:|---:|---:|\n");
+                .append("| file | contender | time s | MB/s | CPU s | speed vs pigz -d | speed vs bgzip -@ 2 -d "
+                        + "| CPU vs pigz -d |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         Path single = compressed(text, "single.gz", "pigz", "-6", "-c", text.toString());
         Path independent = compressed(text, "independent.gz", "pigz", "-6", "-i", "-c", text.toString());
         Path bgzf = compressed(text, "bgzf.gz", "bgzip", "-l", "6", "-@", "2", "-c", text.toString());
@@ -166,11 +174,13 @@ public final class GzipBench {
             contenders.add(new Contender("GZIPInputStream", GzipBench::gzipInputStream));
             List<Result> results = measure(file, contenders);
             for (Result r : results) {
-                report.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.2fx | %.2fx |%n",
-                        file.getFileName(), r.name(), r.seconds(), size / 1e6 / r.seconds(),
-                        results.get(0).seconds() / r.seconds(), results.get(1).seconds() / r.seconds()));
+                String row = String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.2f | %.2fx | %.2fx | %.2fx |%n",
+                        file.getFileName(), r.name(), r.seconds(), size / 1e6 / r.seconds(), r.cpuSeconds(),
+                        results.get(0).seconds() / r.seconds(), results.get(1).seconds() / r.seconds(),
+                        results.get(0).cpuSeconds() / r.cpuSeconds());
+                report.append(row);
+                System.err.print(row);
             }
-            System.err.println(report.substring(report.lastIndexOf("| " + file.getFileName())));
         }
         return report.toString();
     }
@@ -181,26 +191,42 @@ public final class GzipBench {
      */
     private List<Result> measure(Path input, List<Contender> contenders) throws Exception {
         double[][] seconds = new double[contenders.size()][repeat];
+        double[][] cpu = new double[contenders.size()][repeat];
         long[] sizes = new long[contenders.size()];
         for (int round = 0; round < repeat; round++) {
             for (int k = 0; k < contenders.size(); k++) {
                 int c = (k + round) % contenders.size();
                 Path out = directory.resolve("gzip-bench-output");
                 Files.deleteIfExists(out);
+                Files.deleteIfExists(CPU_TIME);
+                long cpuBefore = PROCESS.getProcessCpuTime();
                 long start = System.nanoTime();
                 contenders.get(c).operation().run(input, out);
                 seconds[c][round] = (System.nanoTime() - start) / 1e9;
+                cpu[c][round] = Files.exists(CPU_TIME) ? childCpuSeconds()
+                        : (PROCESS.getProcessCpuTime() - cpuBefore) / 1e9;
                 sizes[c] = Files.size(out);
                 Files.delete(out);
             }
         }
         List<Result> results = new ArrayList<>();
         for (int c = 0; c < contenders.size(); c++) {
-            double[] times = seconds[c].clone();
-            Arrays.sort(times);
-            results.add(new Result(contenders.get(c).name(), times[times.length / 2], sizes[c]));
+            results.add(new Result(contenders.get(c).name(), median(seconds[c]), median(cpu[c]), sizes[c]));
         }
         return results;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** CPU seconds (user and system) of the last outside tool, as GNU time wrote them. */
+    private static double childCpuSeconds() throws IOException {
+        String[] fields = Files.readString(CPU_TIME).trim().split("\\s+");
+        return Double.parseDouble(fields[fields.length - 2]) + Double.parseDouble(fields[fields.length - 1]);
     }
 
     /** The JVM compiles ParallelGzip's code before the first measurement. */
@@ -232,9 +258,14 @@ public final class GzipBench {
         return file;
     }
 
-    /** Runs an outside tool with its standard output to {@code out}; fails unless it exits with 0. */
+    /**
+     * Runs an outside tool with its standard output to {@code out}, under GNU {@code time} to get its CPU time;
+     * fails unless it exits with 0.
+     */
     private static void command(Path in, Path out, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", CPU_TIME.toString()));
+        timed.addAll(List.of(command));
+        Process process = new ProcessBuilder(timed).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         int status = process.waitFor();
         if (status != 0) {

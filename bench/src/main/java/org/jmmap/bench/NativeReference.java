@@ -63,6 +63,14 @@ final class NativeReference {
         check("evict " + file, evict0(file.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@code memcpy} of {@code total} bytes from {@code source} to {@code destination}, {@code chunk} bytes at a
+     * time, going round the first {@code size} bytes of both ({@code size} a multiple of {@code chunk}).
+     */
+    static void copyLoop(long destination, long source, long size, long chunk, long total) {
+        check("memcpy", copyLoop0(destination, source, size, chunk, total));
+    }
+
     static int pageSize() {
         return pageSize0();
     }
@@ -85,4 +93,6 @@ final class NativeReference {
     private static native int evict0(byte[] path);
 
     private static native int pageSize0();
+
+    private static native int copyLoop0(long destination, long source, long size, long chunk, long total);
 }

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Map;
 import org.jmmap.ErrnoException;
+import org.jmmap.array.NpyFormatException;
+import org.jmmap.gzip.GzipException;
 
 /**
  * Turns an exception into the one line a failed command prints on standard error:
@@ -41,6 +43,19 @@ final class Failures {
             Map.entry("Too many open files", "EMFILE"),
             Map.entry("Broken pipe", "EPIPE"));
 
+    /** What each kind of invalid gzip input is, in gzip's words where gzip has some. */
+    private static final Map<GzipException.Reason, String> GZIP_REASONS = Map.of(
+            GzipException.Reason.NOT_GZIP, "not in gzip format",
+            GzipException.Reason.TRUNCATED, "unexpected end of file",
+            GzipException.Reason.BAD_HEADER, "invalid gzip header",
+            GzipException.Reason.BAD_HEADER_CRC, "gzip header CRC mismatch",
+            GzipException.Reason.CORRUPT_DATA, "invalid compressed data",
+            GzipException.Reason.BAD_CRC, "CRC-32 mismatch",
+            GzipException.Reason.BAD_LENGTH, "length mismatch",
+            GzipException.Reason.TRAILING_GARBAGE, "trailing garbage after the last member",
+            GzipException.Reason.NOT_BGZF, "not BGZF",
+            GzipException.Reason.BAD_INDEX, "the .gzi index does not fit the file");
+
     private Failures() {
     }
 
@@ -58,8 +73,12 @@ final class Failures {
     static void print(Io io, String command, String subject, Throwable failure, boolean verbose) {
         Problem problem = describe(failure);
         String about = subject != null ? subject : problem.subject();
+        String reason = problem.reason();
+        if (about != null && reason.startsWith(about + " ")) { // "FILE is not ...": the line names FILE already
+            reason = reason.substring(about.length() + 1);
+        }
         io.out.flush();
-        io.err.println("jmmap " + command + ": " + (about == null ? "" : about + ": ") + problem.reason()
+        io.err.println("jmmap " + command + ": " + (about == null ? "" : about + ": ") + reason
                 + (problem.errno() == null ? "" : " (" + problem.errno() + ")"));
         if (verbose) {
             failure.printStackTrace(io.err);
@@ -86,6 +105,13 @@ final class Failures {
                 return new Problem(e.getFile(), description(cause), cause.errnoName());
             }
             return describeJdk(e);
+        }
+        if (failure instanceof GzipException) {
+            GzipException e = (GzipException) failure;
+            return new Problem(null, GZIP_REASONS.get(e.reason()) + " at offset " + e.offset(), "EBADMSG");
+        }
+        if (failure instanceof NpyFormatException) {
+            return new Problem(null, message(failure), "EINVAL");
         }
         if (failure instanceof EOFException) {
             return new Problem(null, message(failure), "EIO");

@@ -20,15 +20,20 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * examples; {@code --json} where the output is data; {@code --verbose} adds stack traces to failures.
  */
 @Command(name = "jmmap", mixinStandardHelpOptions = true, versionProvider = Jmmap.Version.class,
-        description = "jmmap's tools from the shell: page-cache residency; touch, evict and lock files; POSIX "
-                + "shared memory segments; JSON values shared between processes.",
+        description = "jmmap's tools from the shell: page-cache residency; touch, evict and lock files; parallel "
+                + "gzip; NumPy .npy files; POSIX shared memory segments; JSON values and byte streams shared "
+                + "between processes.",
         subcommands = {
                 ResidencyCommand.class,
                 TouchCommand.class,
                 EvictCommand.class,
                 LockCommand.class,
+                GzipCommand.class,
+                GunzipCommand.class,
+                NpyCommand.class,
                 ShmCommand.class,
                 ValueCommand.class,
+                ChannelCommand.class,
                 BenchCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },

@@ -94,7 +94,7 @@ final class LockCommand extends JmmapCommand {
             Failures.Problem problem = Failures.describe(e);
             return new Failure(null, problem.reason(), errno);
         }
-        String amount = "cannot lock " + Sizes.human(size) + (lockedBefore > 0 ? " more (after " 
+        String amount = "cannot lock " + Sizes.human(size) + (lockedBefore > 0 ? " more (after "
                 + Sizes.human(lockedBefore) + ")" : "");
         if (hasCapability(CAP_IPC_LOCK)) {
             return new Failure(null, amount + ": not enough memory can be locked (this process has CAP_IPC_LOCK, "

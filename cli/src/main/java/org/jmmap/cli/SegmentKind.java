@@ -5,16 +5,20 @@ import java.nio.file.AccessDeniedException;
 import org.jmmap.MapMode;
 import org.jmmap.Mapping;
 import org.jmmap.SharedMemory;
+import org.jmmap.ipc.ChannelDescriptor;
 import org.jmmap.sync.SharedValueDescriptor;
 
 /**
  * What a shared memory segment holds, told by the magic number its layout starts with: a jmmap
- * {@link org.jmmap.sync.SharedValue} ({@link SharedValueDescriptor#MAGIC}), a POSIX named semaphore (glibc names
- * them {@code sem.NAME}), or data of unknown layout.
+ * {@link org.jmmap.sync.SharedValue} ({@link SharedValueDescriptor#MAGIC}) or channel
+ * ({@link ChannelDescriptor#MAGIC}), a POSIX named semaphore (glibc names them {@code sem.NAME}), or data of unknown
+ * layout.
  */
 enum SegmentKind {
     /** A jmmap SharedValue laid out at offset 0. */
     VALUE("value"),
+    /** A jmmap shared-memory channel ({@link org.jmmap.ipc.ShmChannel}). */
+    CHANNEL("channel"),
     /** A POSIX named semaphore ({@code sem_open}). */
     SEMAPHORE("semaphore"),
     /** Empty, or a layout jmmap does not know. */
@@ -44,6 +48,10 @@ enum SegmentKind {
                         && SharedValueDescriptor.length(capacity) <= segment.length()) {
                     return VALUE;
                 }
+            }
+            if (segment.length() >= ChannelDescriptor.DATA_OFFSET
+                    && segment.getIntVolatile(ChannelDescriptor.MAGIC_OFFSET) == ChannelDescriptor.MAGIC) {
+                return CHANNEL;
             }
             return DATA;
         } catch (AccessDeniedException e) {

@@ -59,6 +59,7 @@ final class ShmCommand {
     @Command(name = "ls", sortOptions = false,
             description = {"List the segments: name, size, owner, mode, and what they hold (KIND):",
                     "  value      a jmmap shared value ('jmmap value get NAME' reads it)",
+                    "  channel    a jmmap channel ('jmmap channel recv NAME' reads it)",
                     "  semaphore  a POSIX named semaphore",
                     "  -          data of another layout; ?  not readable by this user"},
             footerHeading = "%nExamples:%n",

@@ -12,8 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The conventions every subcommand follows: help with examples, version, exit status 2 for usage errors. */
 class JmmapTest {
 
-    private static final List<String> COMMANDS = List.of("residency", "touch", "evict", "lock", "shm", "shm ls",
-            "shm cat", "shm rm", "shm create", "value", "value publish", "value get", "value watch", "bench");
+    private static final List<String> COMMANDS = List.of("residency", "touch", "evict", "lock", "gzip", "gunzip",
+            "npy", "npy info", "npy head", "npy stats", "npy create", "shm", "shm ls", "shm cat", "shm rm",
+            "shm create", "value", "value publish", "value get", "value watch", "channel", "channel send",
+            "channel recv", "bench");
 
     @Test
     void everyCommandHasHelpWithExamples() {
@@ -36,8 +38,8 @@ class JmmapTest {
     void rootHelpListsEveryCommandAndTheExitStatuses() {
         Cli.Result result = Cli.run("--help");
         assertEquals(0, result.status(), result.toString());
-        for (String command : List.of("residency", "touch", "evict", "lock", "shm", "value", "bench",
-                "generate-completion")) {
+        for (String command : List.of("residency", "touch", "evict", "lock", "gzip", "gunzip", "npy", "shm",
+                "value", "channel", "bench", "generate-completion")) {
             assertTrue(result.out().contains("\n  " + command + " "), command + " missing: " + result);
         }
         assertTrue(result.out().contains("Exit status:"), result.toString());

@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 

@@ -46,6 +46,11 @@ final class Bgzf {
         return header;
     }
 
+    /** The total size of the block whose 18 header bytes are {@code header}: its BSIZE plus one. */
+    static int blockLength(byte[] header) {
+        return ((header[BSIZE_OFFSET] & 0xff) | (header[BSIZE_OFFSET + 1] & 0xff) << 8) + 1;
+    }
+
     /**
      * Whether the first 16 of {@code header}'s bytes are those of a block in the layout above (BSIZE aside). Other
      * BGZF headers (other subfields besides {@code BC}, a name) are valid but rare; callers parse those in full.

@@ -114,7 +114,7 @@ final class BgzfDecoder {
             if (!Bgzf.isPlainHeader(header)) {
                 break;
             }
-            int length = ((header[Bgzf.BSIZE_OFFSET] & 0xff) | (header[Bgzf.BSIZE_OFFSET + 1] & 0xff) << 8) + 1;
+            int length = Bgzf.blockLength(header);
             if (length < MIN_BLOCK || length > size - position || batch.inputLength + length > BATCH_INPUT) {
                 break;
             }

@@ -104,7 +104,7 @@ final class FileDecompressor {
             if (!Bgzf.isPlainHeader(header)) {
                 return null;
             }
-            int length = ((header[Bgzf.BSIZE_OFFSET] & 0xff) | (header[Bgzf.BSIZE_OFFSET + 1] & 0xff) << 8) + 1;
+            int length = Bgzf.blockLength(header);
             if (length < Bgzf.HEADER_LENGTH + Bgzf.TRAILER_LENGTH || length > size - position) {
                 return null;
             }

@@ -40,6 +40,7 @@ public final class GzipException extends ZipException {
 
     private final Reason reason;
     private final long offset;
+    private final String detail;
 
     /**
      * @param reason what is wrong
@@ -47,9 +48,14 @@ public final class GzipException extends ZipException {
      * @param detail what was found, in {@code key=value} terms
      */
     public GzipException(Reason reason, long offset, String detail) {
-        super(detail + " at offset=" + offset);
+        this(reason, offset, detail, detail + " at offset=" + offset);
+    }
+
+    private GzipException(Reason reason, long offset, String detail, String message) {
+        super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.offset = offset;
+        this.detail = detail;
     }
 
     /** What is wrong with the input. */
@@ -64,7 +70,7 @@ public final class GzipException extends ZipException {
 
     /** The same problem with the name of the file it is in added to the message. */
     GzipException in(Object file) {
-        GzipException named = new GzipException(reason, offset, getMessage() + " in " + file);
+        GzipException named = new GzipException(reason, offset, detail, detail + " at offset=" + offset + " in " + file);
         named.initCause(getCause());
         named.setStackTrace(getStackTrace());
         return named;

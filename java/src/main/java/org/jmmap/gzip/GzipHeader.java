@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import org.jmmap.internal.PosixFiles;
 
 /**
  * The header of one gzip member (RFC 1952, section 2.3): flags, modification time, extra flags, operating system,
@@ -43,7 +44,7 @@ public final class GzipHeader {
     static final int TRAILER_LENGTH = 8;
     private static final byte[] NO_BYTES = {};
 
-    private static final Charset FILE_NAMES = fileNameCharset();
+    private static final Charset FILE_NAMES = PosixFiles.NAMES;
 
     private final int flags;
     private final long mtime;
@@ -288,8 +289,4 @@ public final class GzipHeader {
         }
     }
 
-    private static Charset fileNameCharset() {
-        String encoding = System.getProperty("sun.jnu.encoding");
-        return encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
-    }
 }

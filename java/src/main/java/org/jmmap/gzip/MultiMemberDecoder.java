@@ -103,7 +103,7 @@ final class MultiMemberDecoder {
                 boolean last = job.next < 0;
                 if (member.end < 0 || (!last && (member.end != job.next
                         || member.produced != job.limit - job.offset))) {
-                    return stop(pool, job.start);
+                    return stop(pool, pending, job.start);
                 }
                 decoding.members++;
                 decoding.allBgzf &= member.bgzf;
@@ -111,7 +111,7 @@ final class MultiMemberDecoder {
                 decoding.crc = Crc32Combine.combine(decoding.crc, member.crc, member.produced);
                 decoding.advance(member.produced, member.end);
                 if (last) {
-                    return stop(pool, member.end);
+                    return stop(pool, pending, member.end);
                 }
             }
         } finally {
@@ -127,10 +127,14 @@ final class MultiMemberDecoder {
 
     /**
      * Stops the threads (so that none writes any more) and leaves the output where the sequential decoder carries
-     * on: positioned after what was accepted.
+     * on: positioned after what was accepted. The members being inflated are let finish rather than interrupted:
+     * they write into the output channel, which an interrupted write would close.
      */
-    private long stop(ExecutorService pool, long position) throws IOException {
-        Workers.stop(pool);
+    private long stop(ExecutorService pool, ArrayDeque<Job> pending, long position) throws IOException {
+        for (Job job : pending) {
+            job.result.cancel(false);
+        }
+        Workers.drain(pool);
         if (decoding.output != null) {
             decoding.output.seek(decoding.uncompressed);
         }

@@ -30,11 +30,26 @@ final class Workers {
     }
 
     /**
+     * Lets the tasks of {@code pool} that are running finish, without interrupting them, and waits for them: for
+     * tasks that write to a {@code FileChannel}, which an interrupt would close for every other user. Cancel the
+     * queued tasks first ({@code Future.cancel(false)}) to keep them from starting.
+     */
+    static void drain(ExecutorService pool) {
+        pool.shutdown();
+        awaitTermination(pool);
+    }
+
+    /**
      * Stops {@code pool}: interrupts its threads and waits until every task has returned, even if the calling
      * thread is interrupted (its interrupt status is kept), so that the resources the tasks used can be freed.
      */
     static void stop(ExecutorService pool) {
         pool.shutdownNow();
+        awaitTermination(pool);
+    }
+
+    /** Waits until every task of the shut-down {@code pool} has returned, keeping the caller's interrupt status. */
+    private static void awaitTermination(ExecutorService pool) {
         boolean interrupted = Thread.interrupted();
         try {
             while (true) {

@@ -102,36 +102,30 @@ public interface Backend {
     /** Copies the direct buffer's {@code [position, position + length)} into mapped memory; 0 or -EFAULT. */
     int copyFromBuffer(ByteBuffer source, int position, long destination, int length);
 
-    /**
-     * Sequentially consistent compare-and-set of the naturally aligned int at {@code address}: 1 if it was
-     * {@code expected} and is now {@code value}, 0 if not, -EFAULT if the page is no longer backed by its file
-     * (JNI backend only; under JNA such a fault kills the JVM, as HotSpot's own compare-and-set does).
-     */
-    int compareAndSetInt(long address, int expected, int value);
+    // The read-modify-write atomics share one fault contract: each returns its result (1 or 0 for a
+    // compare-and-set, the value before for the others), or Long.MIN_VALUE when the page is no longer backed by its
+    // file, which atomicFaulted() then confirms (the long ones can return Long.MIN_VALUE as a value). The JNI
+    // backend guarantees it; under JNA such a fault kills the JVM, as HotSpot's own compare-and-set does.
+
+    /** Sequentially consistent compare-and-set of the naturally aligned int at {@code address}: 1 if set, 0 if not. */
+    long compareAndSetInt(long address, int expected, int value);
 
     /** {@link #compareAndSetInt} for a long. */
-    int compareAndSetLong(long address, long expected, long value);
+    long compareAndSetLong(long address, long expected, long value);
 
-    /**
-     * Sequentially consistent fetch-and-add of the naturally aligned int at {@code address}: the value before, or
-     * {@code Long.MIN_VALUE} if the page is no longer backed by its file (JNI backend only, as for
-     * {@link #compareAndSetInt}).
-     */
+    /** Sequentially consistent fetch-and-add of the naturally aligned int at {@code address}: the value before. */
     long getAndAddInt(long address, int delta);
 
-    /** Sequentially consistent exchange of the int at {@code address}; results as {@link #getAndAddInt}. */
+    /** Sequentially consistent exchange of the int at {@code address}: the value before. */
     long getAndSetInt(long address, int value);
 
-    /**
-     * Fetch-and-add of the long at {@code address}: the value before, or {@code Long.MIN_VALUE} on a fault, which
-     * {@link #atomicFaulted()} tells apart from a value that happened to be {@code Long.MIN_VALUE}.
-     */
+    /** Fetch-and-add of the long at {@code address}: the value before. */
     long getAndAddLong(long address, long delta);
 
-    /** Exchange of the long at {@code address}; results as {@link #getAndAddLong}. */
+    /** Exchange of the long at {@code address}: the value before. */
     long getAndSetLong(long address, long value);
 
-    /** Whether this thread's last {@link #getAndAddLong}/{@link #getAndSetLong} faulted. */
+    /** Whether this thread's last read-modify-write atomic faulted (asked when it returned {@code Long.MIN_VALUE}). */
     boolean atomicFaulted();
 
     /**
@@ -160,14 +154,18 @@ public interface Backend {
     int fcntlLock(int fd, int command, int type, long start, long length, long[] found);
 
     /**
-     * A blocking lock call that gives up after {@code nanos}: {@code flock(fd, type)} when {@code command} is -1
-     * ({@code type} being {@code LOCK_SH} or {@code LOCK_EX}, without {@code LOCK_NB}), else
-     * {@code fcntlLock(fd, command, type, start, length, null)} with {@code command} {@code F_OFD_SETLKW}. Returns 0
-     * when the lock was granted, {@code -EINTR} when the time was up first (or another signal arrived),
-     * {@code -ENOSYS} when this backend cannot bound a blocking call (the JNA one never can; callers then retry the
-     * non-blocking call instead), {@code -errno} otherwise.
+     * {@code flock(fd, operation)}, {@code operation} {@code LOCK_SH} or {@code LOCK_EX} without {@code LOCK_NB},
+     * giving up after {@code nanos}: 0 when the lock was granted, {@code -EINTR} when the time was up first (or
+     * another signal arrived), {@code -ENOSYS} when this backend cannot bound a blocking call (the JNA one never
+     * can; callers then retry the non-blocking call instead), {@code -errno} otherwise.
      */
-    int lockSlice(int fd, int command, int type, long start, long length, long nanos);
+    int flockSlice(int fd, int operation, long nanos);
+
+    /**
+     * {@code fcntlLock(fd, F_OFD_SETLKW, type, start, length, null)}, {@code type} {@code F_RDLCK} or
+     * {@code F_WRLCK}, giving up after {@code nanos}; results as {@link #flockSlice}.
+     */
+    int rangeLockSlice(int fd, int type, long start, long length, long nanos);
 
     /**
      * {@code futex(FUTEX_WAIT)} (the shared form, for memory other processes map too): sleeps while the naturally

@@ -40,11 +40,14 @@ final class JnaBackend implements Backend {
     private final JnaPlatformTable platform;
     private final Constants constants;
     private final Errno errno;
+    /** From the platform's errno table, as every number this backend tests for. */
+    private final int eintr;
 
     private JnaBackend(JnaPlatformTable platform, Constants constants, Errno errno) {
         this.platform = platform;
         this.constants = constants;
         this.errno = errno;
+        this.eintr = errno.number("EINTR").getAsInt();
     }
 
     static Backend create() {
@@ -119,7 +122,6 @@ final class JnaBackend implements Backend {
         static native int shm_unlink(byte[] name) throws LastErrorException;
     }
 
-    private static final int EINTR = 4;
     private static final long MAP_FAILED = -1L;
 
     @Override public String name() { return "jna"; }
@@ -134,7 +136,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.open(terminated, flags, mode);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -172,7 +174,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.ftruncate(fd, length);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -185,7 +187,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.fallocate(fd, mode, offset, length);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -241,7 +243,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.madvise(address, length, advice);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -300,12 +302,12 @@ final class JnaBackend implements Backend {
         return resident;
     }
 
-    private static int mincore(long address, long length, byte[] vector) {
+    private int mincore(long address, long length, byte[] vector) {
         while (true) {
             try {
                 return LibC.mincore(address, length, vector);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -438,12 +440,12 @@ final class JnaBackend implements Backend {
     // compare-and-set, so such a fault ends the process here.
 
     @Override
-    public int compareAndSetInt(long address, int expected, int value) {
+    public long compareAndSetInt(long address, int expected, int value) {
         return INT.compareAndSet(newDirectBuffer(address, Integer.BYTES), 0, expected, value) ? 1 : 0;
     }
 
     @Override
-    public int compareAndSetLong(long address, long expected, long value) {
+    public long compareAndSetLong(long address, long expected, long value) {
         return LONG.compareAndSet(newDirectBuffer(address, Long.BYTES), 0, expected, value) ? 1 : 0;
     }
 
@@ -485,7 +487,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibShm.shm_open(terminated, flags, mode);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -507,7 +509,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.fchmod(fd, mode);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -520,7 +522,7 @@ final class JnaBackend implements Backend {
             try {
                 return LibC.flock(fd, operation);
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -540,7 +542,7 @@ final class JnaBackend implements Backend {
                 LibC.fcntl(fd, command, lock);
                 break;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != eintr) {
                     return -e.getErrorCode();
                 }
             }
@@ -554,9 +556,15 @@ final class JnaBackend implements Backend {
         return 0;
     }
 
+    // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
+
     @Override
-    public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
-        // Bounding a blocking call needs a signal handler in native code, which JNA cannot install safely.
+    public int flockSlice(int fd, int operation, long nanos) {
+        return -errno.number("ENOSYS").getAsInt();
+    }
+
+    @Override
+    public int rangeLockSlice(int fd, int type, long start, long length, long nanos) {
         return -errno.number("ENOSYS").getAsInt();
     }
 
@@ -574,7 +582,7 @@ final class JnaBackend implements Backend {
                         0, 0);
                 return 0;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EINTR) { // restarted with the time left, as the JNI backend does
+                if (e.getErrorCode() != eintr) { // restarted with the time left, as the JNI backend does
                     return -e.getErrorCode();
                 }
             }

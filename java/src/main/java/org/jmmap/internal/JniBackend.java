@@ -67,10 +67,10 @@ final class JniBackend implements Backend {
     @Override public int copyFromBuffer(ByteBuffer source, int position, long destination, int length) {
         return copyFromBuffer0(source, position, destination, length);
     }
-    @Override public int compareAndSetInt(long address, int expected, int value) {
+    @Override public long compareAndSetInt(long address, int expected, int value) {
         return compareAndSetInt0(address, expected, value);
     }
-    @Override public int compareAndSetLong(long address, long expected, long value) {
+    @Override public long compareAndSetLong(long address, long expected, long value) {
         return compareAndSetLong0(address, expected, value);
     }
     @Override public long getAndAddInt(long address, int delta) { return getAndAddInt0(address, delta); }
@@ -85,8 +85,9 @@ final class JniBackend implements Backend {
     @Override public int fcntlLock(int fd, int command, int type, long start, long length, long[] found) {
         return fcntlLock0(fd, command, type, start, length, found);
     }
-    @Override public int lockSlice(int fd, int command, int type, long start, long length, long nanos) {
-        return lockSlice0(fd, command, type, start, length, nanos);
+    @Override public int flockSlice(int fd, int operation, long nanos) { return flockSlice0(fd, operation, nanos); }
+    @Override public int rangeLockSlice(int fd, int type, long start, long length, long nanos) {
+        return rangeLockSlice0(fd, type, start, length, nanos);
     }
     @Override public int futexWait(long address, int expected, long timeoutNanos) {
         return futexWait0(address, expected, timeoutNanos);
@@ -129,8 +130,8 @@ final class JniBackend implements Backend {
     private static native int copyFromArray0(byte[] source, int offset, long destination, int length);
     private static native int copyToBuffer0(long source, ByteBuffer destination, int position, int length);
     private static native int copyFromBuffer0(ByteBuffer source, int position, long destination, int length);
-    private static native int compareAndSetInt0(long address, int expected, int value);
-    private static native int compareAndSetLong0(long address, long expected, long value);
+    private static native long compareAndSetInt0(long address, int expected, int value);
+    private static native long compareAndSetLong0(long address, long expected, long value);
     private static native long getAndAddInt0(long address, int delta);
     private static native long getAndSetInt0(long address, int value);
     private static native long getAndAddLong0(long address, long delta);
@@ -145,7 +146,8 @@ final class JniBackend implements Backend {
     // jmmap_lock.c
     private static native int flock0(int fd, int operation);
     private static native int fcntlLock0(int fd, int command, int type, long start, long length, long[] found);
-    private static native int lockSlice0(int fd, int command, int type, long start, long length, long nanos);
+    private static native int flockSlice0(int fd, int operation, long nanos);
+    private static native int rangeLockSlice0(int fd, int type, long start, long length, long nanos);
     // jmmap_futex.c
     private static native int futexWait0(long address, int expected, long timeoutNanos);
     private static native int futexWake0(long address, int count);

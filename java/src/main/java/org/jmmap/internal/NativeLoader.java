@@ -21,7 +21,7 @@ final class NativeLoader {
 
     static final String LIBRARY_PATH_PROPERTY = "jmmap.library.path";
     static final String LIBRARY_FILE = "libjmmap.so";
-    /** The platforms the jar carries a library for (when its build had their compilers), in the order tried. */
+    /** The platforms whose library the jar carries when its build had their compilers. */
     static final List<String> PLATFORMS = List.of("linux-x86_64", "linux-aarch64");
 
     private NativeLoader() {

@@ -14,7 +14,10 @@ import java.time.Duration;
  * A receiver waiting for a message checks every 100 ms whether the producers' processes still run: it throws
  * {@link PeerDiedException} once for each producer it finds dead, and for the message it was receiving if that
  * producer died before finishing it. Whatever a dead producer left half-written is never delivered: the receiver
- * skips it and carries on with the next producer's messages.
+ * skips it and carries on with the next producer's messages. An interrupt throws
+ * {@link java.io.InterruptedIOException} with the interrupt status kept (a receiver asleep in the kernel notices it
+ * within 100 ms); nothing is lost: the next call receives the message it was waiting for, except that a stream whose
+ * read was interrupted is broken and the rest of its message is skipped.
  */
 public interface ChannelReceiver extends AutoCloseable {
 

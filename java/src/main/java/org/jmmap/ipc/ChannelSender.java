@@ -18,8 +18,9 @@ import java.time.Duration;
  * still runs, and throws {@link PeerDiedException} once when it finds it dead (then waits for a new receiver, up
  * to its timeout). A timeout throws {@link org.jmmap.ErrnoException} with {@code errnoName()} {@code "ETIMEDOUT"}
  * and a {@link java.util.concurrent.TimeoutException} cause; an interrupt throws
- * {@link java.io.InterruptedIOException} with the interrupt status kept. After any of these nothing of the message
- * was delivered, except for a stream, which is then broken (see {@link ChannelOutputStream}).
+ * {@link java.io.InterruptedIOException} with the interrupt status kept (a sender asleep in the kernel notices it
+ * within 100 ms). After any of these nothing of the message is delivered, except for a stream, which is then broken
+ * (see {@link ChannelOutputStream}), and the sender can send the next message.
  */
 public interface ChannelSender extends AutoCloseable {
 

@@ -77,6 +77,10 @@ final class Consumer implements ChannelReceiver {
 
     private final ByteBuffer view;
     private final Codecs codecs = new Codecs();
+    /** MESSAGES_RECEIVED and BYTES_RECEIVED, which only this receiver writes now: stored after each poll. */
+    private long messagesReceived;
+    private long bytesReceived;
+    private boolean countersChanged;
     private Stream stream;
     private boolean closed;
 
@@ -132,6 +136,8 @@ final class Consumer implements ChannelReceiver {
         }
         c.head = head;
         c.published = head;
+        c.messagesReceived = ring.getLongOpaque(MESSAGES_RECEIVED_OFFSET);
+        c.bytesReceived = ring.getLongOpaque(BYTES_RECEIVED_OFFSET);
         return c;
     }
 
@@ -167,6 +173,7 @@ final class Consumer implements ChannelReceiver {
             }
         } finally {
             publish();
+            storeCounters();
         }
         return delivered;
     }
@@ -355,15 +362,25 @@ final class Consumer implements ChannelReceiver {
     }
 
     private void countReceived(long bytes) {
-        ring.addCounter(MESSAGES_RECEIVED_OFFSET, 1);
-        ring.addCounter(BYTES_RECEIVED_OFFSET, bytes);
+        messagesReceived++;
+        bytesReceived += bytes;
+        countersChanged = true;
+    }
+
+    /** Stores the counters {@link #countReceived} keeps (once per poll rather than once per message). */
+    private void storeCounters() {
+        if (countersChanged && !ring.closed) {
+            ring.setLongOpaque(MESSAGES_RECEIVED_OFFSET, messagesReceived);
+            ring.setLongOpaque(BYTES_RECEIVED_OFFSET, bytesReceived);
+            countersChanged = false;
+        }
     }
 
     /** Appends a fragment to the message being reassembled. */
     private void append(int payload, int payloadLength, int codec) {
         int raw = codec == CODEC_NONE ? payloadLength : ring.data.getInt(payload);
         if (raw < 0 || raw > ring.maxMessageSize - assembled) {
-            abandon();
+            dropRest();
             throw new IllegalStateException("message dropped: its fragments exceed maxMessageSize="
                     + ring.maxMessageSize + " (read messages that long with openStream)");
         }
@@ -377,7 +394,7 @@ final class Consumer implements ChannelReceiver {
             try {
                 codecs.decompress(codec, ring.data, payload, payloadLength, ByteBuffer.wrap(assembly), assembled);
             } catch (RuntimeException e) {
-                abandon();
+                dropRest();
                 throw dropped(e);
             }
         }
@@ -407,7 +424,7 @@ final class Consumer implements ChannelReceiver {
                 : new IllegalStateException("message dropped: " + e.getMessage(), e);
     }
 
-    /** Drops the message being received (its producer died or aborted it); skips the rest of it if it comes. */
+    /** Drops the message being received (counted once): its producer died or aborted it, or another one started. */
     private void abandon() {
         if (inMessage && !discarding) {
             ring.addCounter(MESSAGES_ABANDONED_OFFSET, 1);
@@ -418,6 +435,14 @@ final class Consumer implements ChannelReceiver {
         if (assembly.length > KEEP_ASSEMBLY) {
             assembly = new byte[0];
         }
+    }
+
+    /** Drops the message being received (counted once) and skips the rest of it, should it still come. */
+    private void dropRest() {
+        boolean receiving = inMessage;
+        abandon();
+        inMessage = receiving;
+        discarding = receiving;
     }
 
     /** Publishes HEAD, then (after zeroing the consumed space in MULTI) FREE, and wakes senders waiting for room. */
@@ -546,9 +571,7 @@ final class Consumer implements ChannelReceiver {
             int slot = messageOwner & 0xFF;
             if (ring.producerGone(slot, messageOwner >>> 8)) {
                 long identity = ring.getLongAcquire(ChannelDescriptor.slotOffset(slot) + SLOT_IDENTITY);
-                abandon();
-                inMessage = true; // the rest, should it come, is skipped
-                discarding = true;
+                dropRest();
                 throw producerDied(slot, identity, "before finishing the message it was sending");
             }
         }
@@ -632,7 +655,7 @@ final class Consumer implements ChannelReceiver {
                 try {
                     end = decode(index + HDR, length - HDR, codec);
                 } catch (RuntimeException e) {
-                    abandon();
+                    discarding = true; // decode counted it; the rest of the message is skipped
                     failure = new IOException("the message is corrupt: " + e.getMessage(), e);
                     throw e;
                 }
@@ -687,6 +710,7 @@ final class Consumer implements ChannelReceiver {
                     ended = true;
                     inMessage = false;
                     countReceived(bytes);
+                    storeCounters();
                     return -1;
                 }
                 try {
@@ -732,6 +756,11 @@ final class Consumer implements ChannelReceiver {
                             throw new IOException("the sender aborted the message after " + bytes + " bytes");
                         }
                         int pid = ProcessIdentity.pid(ownerIdentity);
+                        if (!ring.producerGone(owner & 0xFF, owner >>> 8)) {
+                            // Its send timed out or was interrupted when there was no room for an ABORT record.
+                            throw new IOException("the sender (pid=" + pid + ") gave up the message after " + bytes
+                                    + " bytes");
+                        }
                         throw new PeerDiedException(pid, "the message's producer (pid=" + pid + ") stopped "
                                 + "after " + bytes + " bytes without finishing it");
                     }
@@ -763,12 +792,13 @@ final class Consumer implements ChannelReceiver {
                 if (recordLast) {
                     inMessage = false;
                     countReceived(bytes);
+                    storeCounters();
                 } else {
                     discarding = true; // inMessage stays: the remaining fragments are skipped
                 }
             }
             if (failure != null && inMessage && !discarding) {
-                abandon();
+                dropRest();
             }
             stream = null;
         }

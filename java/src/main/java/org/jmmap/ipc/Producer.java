@@ -76,6 +76,9 @@ final class Producer implements ChannelSender {
     private int reportedConsumerGeneration;
     /** A writable duplicate of the ring for claim buffers and compression output. */
     private final ByteBuffer view;
+    /** The slot's counters, which only this producer writes now: kept here, stored (not added) on each commit. */
+    private long messagesSent;
+    private long bytesSent;
 
     private Producer(ShmChannel channel, Ring ring, int slot, int generation, Compression compression) {
         this.channel = channel;
@@ -94,6 +97,8 @@ final class Producer implements ChannelSender {
                 : Math.min(ring.fragmentLength, Codecs.maxRawChunk(compression, ring.maxRecordPayload));
         this.view = ring.data.duplicate();
         this.freeCache = ring.getLongAcquire(FREE_OFFSET);
+        this.messagesSent = ring.getLongOpaque(slotBase + SLOT_MESSAGES_SENT);
+        this.bytesSent = ring.getLongOpaque(slotBase + SLOT_BYTES_SENT);
     }
 
     /**
@@ -599,10 +604,10 @@ final class Producer implements ChannelSender {
             ring.setLongOpaque(TAIL_OFFSET, tail);
         }
         if (endsMessage) {
-            ring.addCounter(slotBase + SLOT_MESSAGES_SENT, 1);
+            ring.setLongOpaque(slotBase + SLOT_MESSAGES_SENT, ++messagesSent);
         }
         if (payloadBytes != 0) {
-            ring.addCounter(slotBase + SLOT_BYTES_SENT, payloadBytes);
+            ring.setLongOpaque(slotBase + SLOT_BYTES_SENT, bytesSent += payloadBytes);
         }
         ring.wakeIfWaiting(DATA_SIGNAL_OFFSET, DATA_WAITERS_OFFSET);
     }

@@ -185,8 +185,18 @@ final class Ring {
 
     // Futex signalling: a waiter announces itself in a waiters word, the other side wakes it only when that is set
 
+    /**
+     * Whether a full fence separates a side's progress store from its read of the waiters word
+     * ({@code -Djmmap.channel.storeLoadFence=true}). Off by default: the wait loop bounds the delay of a missed
+     * wake-up instead ({@link Waits}); the switch lets the channel benchmark measure what the fence would cost.
+     */
+    static final boolean STORE_LOAD_FENCE = Boolean.getBoolean("jmmap.channel.storeLoadFence");
+
     /** Wakes whoever sleeps on {@code signal} if {@code waiters} says someone may. */
     void wakeIfWaiting(int signal, int waiters) {
+        if (STORE_LOAD_FENCE) {
+            VarHandle.fullFence();
+        }
         if (getIntOpaque(waiters) != 0) {
             setIntOpaque(waiters, 0);
             getAndAddInt(signal, 1);

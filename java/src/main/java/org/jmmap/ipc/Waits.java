@@ -4,20 +4,35 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeoutException;
 import org.jmmap.ErrnoException;
-import org.jmmap.Errors;
-import org.jmmap.internal.Backends;
+import org.jmmap.internal.Errors;
 
 /**
  * The one wait loop of the channel: spin, yield, then sleep on a futex word after announcing it in a waiters word
  * (see {@link WaitStrategy}), checking the peer every {@link #CHECK_NANOS}.
  *
- * <p>Why the short first sleep and the re-checks after the announcement: the side that makes progress (a commit,
- * a consumed batch) reads the waiters word with a plain load, without the full fence that would make the
- * announcement and its own store visible in a fixed order; a fence per message would serialise the sender on its
- * stores. So a waiter that announces itself while the other side's store is still in flight can miss both the
- * store and the wake-up. The waiter therefore checks again for a moment after announcing (a store in flight lands
- * within nanoseconds), and its first sleep after each announcement lasts at most {@link #FIRST_SLEEP_NANOS}: in the
- * worst case a message waits that long, it is never lost.
+ * <h2>Why a wake-up may come late, and by how much at most</h2>
+ * The side that makes progress (a producer's commit, the consumer's publication of free space) stores its progress
+ * {@code S}, then reads the waiters word {@code W} with a plain load and wakes only if it reads 1. The waiter reads
+ * the futex word ({@code v}), stores {@code W = 1} with a full fence (a volatile store), checks the condition again,
+ * then sleeps on {@code v}. Without a fence between its store and its load, the progress side may read {@code W = 0}
+ * while {@code S} still sits in its core's store buffer, and the waiter's check may miss {@code S} (the "store
+ * buffering" outcome that x86-TSO and weaker models allow): neither sees the other, nobody wakes the waiter. A full
+ * fence on every commit would forbid that outcome, at a cost the channel benchmark measures
+ * ({@code jmmap.channel.storeLoadFence}); instead:
+ * <ol>
+ *   <li>a progress side that read {@code W = 0} read it before the waiter's announcement, or after another waker
+ *       cleared it; a waker clears {@code W} only before adding 1 to the futex word;</li>
+ *   <li>its store {@code S} becomes visible to every core within microseconds of that load (the time a store buffer
+ *       takes to drain: a store waits there for nothing but its cache line);</li>
+ *   <li>after every announcement the waiter checks {@link #RECHECKS} times, then sleeps at most
+ *       {@link #FIRST_SLEEP_NANOS} (1 ms) and checks again; later sleeps of the same wait sleep on the same {@code v}
+ *       without announcing again, so that when a waker clears {@code W} (and changes the futex word) they return at
+ *       once and the waiter announces again, with a first sleep of at most 1 ms.</li>
+ * </ol>
+ * So a message (or free space) that a missed wake-up leaves unseen is seen when the first sleep after the
+ * announcement ends: at most 1 ms and a few microseconds after it was committed, plus the kernel's timer slack
+ * (50 µs by default) and the time the waiter needs to get a CPU back. It is never lost, and a waiter that announced
+ * before the progress side's load of {@code W} is always woken at once.
  */
 final class Waits {
 
@@ -29,8 +44,7 @@ final class Waits {
     private static final int RECHECKS = 64;
     /** A deadline that never comes (a quarter of the nanoTime range ahead). */
     static final long FOREVER = Long.MAX_VALUE / 4;
-    private static final int ETIMEDOUT = Backends.get().errno().number("ETIMEDOUT")
-            .orElseThrow(() -> new IllegalStateException("no errno ETIMEDOUT"));
+    private static final int ETIMEDOUT = Errors.ETIMEDOUT;
 
     private Waits() {
     }
@@ -89,6 +103,7 @@ final class Waits {
                 Thread.yield();
                 continue;
             }
+            // Announce, check again, then sleep at most FIRST_SLEEP_NANOS (see the class comment).
             int value = ring.getIntVolatile(signal);
             ring.setIntVolatile(waiters, 1);
             for (int i = 0; i < RECHECKS; i++) {
@@ -100,18 +115,14 @@ final class Waits {
             long slice = Math.min(FIRST_SLEEP_NANOS, Math.min(deadline - now, nextCheck - now));
             ring.addCounter(sleeps, 1);
             boolean woken = ring.sleep(signal, value, Math.max(slice, 1));
-            // Sleep again (longer) while nothing happens; each sleep starts with a fresh announcement.
+            // Sleep on, longer, while nothing happens. Same futex value, no new announcement: whoever clears W adds
+            // 1 to the futex word afterwards, which ends these sleeps at once; the outer loop then announces again.
             while (!woken && !ready.ready()) {
                 now = System.nanoTime();
                 if (now - deadline >= 0 || now - nextCheck >= 0 || Thread.currentThread().isInterrupted()) {
                     break;
                 }
                 ring.checkOpen();
-                value = ring.getIntVolatile(signal);
-                ring.setIntVolatile(waiters, 1);
-                if (ready.ready()) {
-                    return true;
-                }
                 slice = Math.min(deadline - now, nextCheck - now);
                 woken = ring.sleep(signal, value, Math.max(slice, 1));
             }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 
 /**
  * A whole-file lock taken with {@code flock(2)}: the lock util-linux {@code flock(1)}, Python's {@code fcntl.flock}
@@ -78,7 +78,7 @@ public final class Flock implements AutoCloseable {
         try {
             int operation = mode == LockMode.SHARED ? LOCK_SH : LOCK_EX;
             LockFile.await(() -> tryLock(file, mode, fd),
-                    nanos -> LockFile.NATIVE.lockSlice(fd, -1, operation, 0, 0, nanos),
+                    nanos -> LockFile.NATIVE.flockSlice(fd, operation, nanos),
                     result -> Errors.file("flock", result, file, "file=" + file + ", "
                             + (mode == LockMode.SHARED ? "LOCK_SH" : "LOCK_EX")),
                     timeoutNanos, "flock", detail(file, mode));

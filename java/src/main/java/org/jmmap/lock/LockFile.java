@@ -3,7 +3,6 @@ package org.jmmap.lock;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.channels.FileLockInterruptionException;
-import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +11,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.jmmap.ErrnoException;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.PosixFiles;
 
 /** What {@link Flock} and {@link RangeLock} share: opening the file, waiting, and closing the descriptor. */
 final class LockFile {
@@ -25,16 +25,14 @@ final class LockFile {
     static final int O_RDONLY = C.get("O_RDONLY");
     static final int O_RDWR = C.get("O_RDWR");
     private static final int O_CREAT = C.get("O_CREAT");
-    private static final int O_CLOEXEC = C.get("O_CLOEXEC");
-    private static final int O_NONBLOCK = C.get("O_NONBLOCK");
     private static final int MODE_CREATE = 0666; // narrowed by the umask, as for any new file
     /** EWOULDBLOCK: flock(LOCK_NB) and F_OFD_SETLK of a lock held elsewhere. The same number as EAGAIN on Linux. */
-    static final int EWOULDBLOCK = errno("EWOULDBLOCK");
-    static final int EAGAIN = errno("EAGAIN");
-    private static final int EISDIR = errno("EISDIR");
-    private static final int ETIMEDOUT = errno("ETIMEDOUT");
-    private static final int EINTR = errno("EINTR");
-    private static final int ENOSYS = errno("ENOSYS");
+    static final int EWOULDBLOCK = Errors.number("EWOULDBLOCK");
+    static final int EAGAIN = Errors.number("EAGAIN");
+    private static final int EISDIR = Errors.number("EISDIR");
+    private static final int ETIMEDOUT = Errors.number("ETIMEDOUT");
+    private static final int EINTR = Errors.number("EINTR");
+    private static final int ENOSYS = Errors.number("ENOSYS");
 
     /** The longest wait in the kernel before the interrupt status and the deadline are checked again. */
     static final long SLICE_NANOS = 20_000_000;
@@ -47,17 +45,13 @@ final class LockFile {
     private LockFile() {
     }
 
-    private static int errno(String name) {
-        return NATIVE.errno().number(name).orElseThrow(() -> new IllegalStateException("no errno " + name));
-    }
-
     /** One attempt to take a lock without waiting: true if taken, false if held elsewhere; throws for errors. */
     @FunctionalInterface
     interface Attempt {
         boolean tryOnce() throws IOException;
     }
 
-    /** A wait in the kernel for at most {@code nanos}: {@link Backend#lockSlice}'s result. */
+    /** A wait in the kernel for at most {@code nanos}: {@link Backend#flockSlice} or {@link Backend#rangeLockSlice}. */
     @FunctionalInterface
     interface Slice {
         int waitAtMost(long nanos);
@@ -79,9 +73,8 @@ final class LockFile {
         if (file.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException("file=" + file + ": only files of the default file system can be locked");
         }
-        byte[] name = encode(file);
-        // O_NONBLOCK: a FIFO opened by mistake must not wait for a writer; it changes nothing for regular files.
-        int flags = access | O_CLOEXEC | O_NONBLOCK;
+        byte[] name = PosixFiles.encode(file);
+        int flags = PosixFiles.openFlags(access);
         int fd = NATIVE.open(name, create ? flags | O_CREAT : flags, MODE_CREATE);
         if (fd == -EISDIR && access == O_RDONLY && create) {
             fd = NATIVE.open(name, flags, 0);
@@ -92,12 +85,6 @@ final class LockFile {
         return fd;
     }
 
-    private static byte[] encode(Path file) {
-        String encoding = System.getProperty("sun.jnu.encoding");
-        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
-                : Charset.defaultCharset();
-        return file.toAbsolutePath().toString().getBytes(charset);
-    }
 
     /** The timeout in nanoseconds, saturated; IllegalArgumentException if negative. */
     static long nanos(Duration timeout) {

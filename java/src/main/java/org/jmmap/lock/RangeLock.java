@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.jmmap.Errors;
+import org.jmmap.internal.Errors;
 
 /**
  * A lock on the byte range {@code [offset, offset + length)} of a file, taken with {@code fcntl(2)} open file
@@ -44,7 +44,6 @@ public final class RangeLock implements AutoCloseable {
     private static final int F_WRLCK = LockFile.C.get("F_WRLCK");
     private static final int F_UNLCK = LockFile.C.get("F_UNLCK");
     private static final int F_OFD_SETLK = LockFile.C.find("F_OFD_SETLK").orElse(-1);
-    private static final int F_OFD_SETLKW = LockFile.C.find("F_OFD_SETLKW").orElse(-1);
     private static final int F_OFD_GETLK = LockFile.C.find("F_OFD_GETLK").orElse(-1);
 
     private final Path file;
@@ -105,7 +104,7 @@ public final class RangeLock implements AutoCloseable {
         try {
             int type = mode == LockMode.SHARED ? F_RDLCK : F_WRLCK;
             LockFile.await(() -> tryLock(file, offset, length, mode, fd),
-                    nanos -> LockFile.NATIVE.lockSlice(fd, F_OFD_SETLKW, type, offset, length, nanos),
+                    nanos -> LockFile.NATIVE.rangeLockSlice(fd, type, offset, length, nanos),
                     result -> Errors.file("fcntl", result, file,
                             detail(file, offset, length, mode).replace("F_OFD_SETLK,", "F_OFD_SETLKW,")),
                     timeoutNanos, "fcntl", detail(file, offset, length, mode));

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.jmmap.Mapping;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
+import org.jmmap.internal.Errors;
 
 /**
  * Linux futex operations on a 4-byte-aligned int of a {@link Mapping}: sleep until another thread or process
@@ -129,7 +130,7 @@ public final class Futex {
         int woken = NATIVE.futexWake(address, count);
         Reference.reachabilityFence(m);
         if (woken < 0) {
-            throw SyncErrors.errno("futex", woken, "FUTEX_WAKE, offset=" + offset + ", count=" + count);
+            throw Errors.unchecked("futex", woken, "FUTEX_WAKE, offset=" + offset + ", count=" + count);
         }
         return woken;
     }
@@ -192,19 +193,19 @@ public final class Futex {
         int woken = NATIVE.futexWake(address, count);
         Reference.reachabilityFence(m);
         if (woken < 0) {
-            throw SyncErrors.errno("futex", woken, "FUTEX_WAKE, offset=" + offset + ", count=" + count);
+            throw Errors.unchecked("futex", woken, "FUTEX_WAKE, offset=" + offset + ", count=" + count);
         }
         return woken;
     }
 
     private static boolean result(int result, long offset) {
-        if (result == 0 || result == -SyncErrors.EAGAIN) {
+        if (result == 0 || result == -Errors.EAGAIN) {
             return true;
         }
-        if (result == -SyncErrors.ETIMEDOUT) {
+        if (result == -Errors.ETIMEDOUT) {
             return false;
         }
-        throw SyncErrors.errno("futex", result, "FUTEX_WAIT, offset=" + offset);
+        throw Errors.unchecked("futex", result, "FUTEX_WAIT, offset=" + offset);
     }
 
     private static long check(Mapping m, long offset) {

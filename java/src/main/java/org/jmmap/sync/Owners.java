@@ -74,11 +74,18 @@ final class Owners {
     /**
      * Start time of {@code pid} in clock ticks since boot; -1 if there is no such process or it is a zombie, -2 if
      * {@code /proc} could not tell.
+     *
+     * <p>Read from the process's main thread, {@code /proc/<pid>/task/<pid>/stat}, whose state and start time are
+     * the ones {@code /proc/<pid>/stat} shows. The two differ only under user-mode emulation: qemu-user (what runs
+     * arm64 containers on x86-64 machines) rewrites the emulated process's own {@code /proc/<pid>/stat}, start time
+     * included, so a process would record one identity and everyone else would read another for it, and take its
+     * mutex over while it lives.
      */
     static long startTime(int pid) {
         String stat;
         try {
-            stat = new String(Files.readAllBytes(Paths.get("/proc", Integer.toString(pid), "stat")),
+            String process = Integer.toString(pid);
+            stat = new String(Files.readAllBytes(Paths.get("/proc", process, "task", process, "stat")),
                     StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException gone) {
             return -1;

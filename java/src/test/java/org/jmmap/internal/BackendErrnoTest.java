@@ -445,9 +445,9 @@ class BackendErrnoTest {
     }
 
     /**
-     * lockSlice blocks in flock or F_OFD_SETLKW for at most the time given: EINTR while another open file description
-     * holds the lock, 0 once it is free; EBADF for a closed descriptor. The JNA backend cannot bound a blocking call
-     * and says so with ENOSYS.
+     * flockSlice and rangeLockSlice block in flock or F_OFD_SETLKW for at most the time given: EINTR while another
+     * open file description holds the lock, 0 once it is free; EBADF for a closed descriptor. The JNA backend cannot
+     * bound a blocking call and says so with ENOSYS.
      */
     @ParameterizedTest
     @MethodSource("backends")
@@ -456,27 +456,26 @@ class BackendErrnoTest {
         int first = openExisting(backend, file, "O_RDWR");
         int second = openExisting(backend, file, "O_RDWR");
         int exclusive = c(backend, "LOCK_EX");
-        int setWait = c(backend, "F_OFD_SETLKW");
         int write = c(backend, "F_WRLCK");
         long millisecond = 1_000_000;
         try {
             assertEquals(0, backend.flock(first, exclusive | c(backend, "LOCK_NB")));
             assertEquals(0, backend.fcntlLock(first, c(backend, "F_OFD_SETLK"), write, 0, 10, null));
-            int held = backend.lockSlice(second, -1, exclusive, 0, 0, millisecond);
+            int held = backend.flockSlice(second, exclusive, millisecond);
             if (backend.name().equals("jna")) {
                 assertEquals("ENOSYS", errno(backend, held));
                 return;
             }
             assertEquals("EINTR", errno(backend, held));
-            assertEquals("EINTR", errno(backend, backend.lockSlice(second, setWait, write, 9, 1, millisecond)));
-            assertEquals(0, backend.lockSlice(second, setWait, write, 10, 1, millisecond));
+            assertEquals("EINTR", errno(backend, backend.rangeLockSlice(second, write, 9, 1, millisecond)));
+            assertEquals(0, backend.rangeLockSlice(second, write, 10, 1, millisecond));
             assertEquals(0, backend.flock(first, c(backend, "LOCK_UN")));
-            assertEquals(0, backend.lockSlice(second, -1, exclusive, 0, 0, 0));
+            assertEquals(0, backend.flockSlice(second, exclusive, 0));
         } finally {
             backend.close(first);
             backend.close(second);
         }
-        assertEquals("EBADF", errno(backend, backend.lockSlice(first, -1, exclusive, 0, 0, millisecond)));
-        assertEquals("EBADF", errno(backend, backend.lockSlice(first, setWait, write, 0, 1, millisecond)));
+        assertEquals("EBADF", errno(backend, backend.flockSlice(first, exclusive, millisecond)));
+        assertEquals("EBADF", errno(backend, backend.rangeLockSlice(first, write, 0, 1, millisecond)));
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmmap.MapMode;
 import org.jmmap.Mapping;
 import org.jmmap.testing.ChildJvm;
+import org.jmmap.testing.Stress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -194,7 +195,7 @@ class SharedMutexTest {
     @Test
     void processesAddToACounterExactly() throws Exception {
         int children = 3;
-        int increments = 20_000;
+        int increments = Stress.scaled(20_000);
         Path file = Files.createTempFile(directory, "counter", ".bin");
         try (Mapping m = Mapping.map(file, MapMode.READ_WRITE, 0, 4096)) {
             List<Process> processes = new ArrayList<>();

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import org.jmmap.MapMode;
 import org.jmmap.Mapping;
 import org.jmmap.testing.ChildJvm;
+import org.jmmap.testing.Stress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -272,9 +273,9 @@ class SharedValueTest {
 
     private static final int STRESS_CAPACITY = 4096;
     private static final int STRESS_READERS = 3;
-    private static final int READS_PER_READER = 340_000;
+    private static final int READS_PER_READER = Stress.scaled(340_000);
     /** Each reader goes on until it has seen this many different values. */
-    private static final int MIN_CHANGES = 1000;
+    private static final int MIN_CHANGES = Stress.scaled(1000);
     /** Flag offsets (after the value): readers ready, readers done, writer stop. */
     private static final long READY = FLAGS;
     private static final long DONE = FLAGS + 8;
@@ -282,7 +283,7 @@ class SharedValueTest {
     /**
      * A writer process publishes self-checking values of varying length as fast as it can while three reader
      * processes check every read: zero torn reads over more than 10^6 reads, each reader seeing at least 1000
-     * different values.
+     * different values (fewer of both when {@link Stress} shortens the test).
      */
     @Test
     void readerProcessesNeverReadATornValue() throws Exception {
@@ -315,7 +316,7 @@ class SharedValueTest {
                 }
                 m.putLongVolatile(DONE, 1);
                 SyncFiles.assertExitsCleanly(writer, writerOutput);
-                assertTrue(reads >= 1_000_000, "reads=" + reads);
+                assertTrue(reads >= (long) STRESS_READERS * READS_PER_READER, "reads=" + reads);
                 assertTrue(changes >= STRESS_READERS * MIN_CHANGES, "changes=" + changes);
             } finally {
                 writer.destroyForcibly();

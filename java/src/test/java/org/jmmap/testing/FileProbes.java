@@ -48,7 +48,6 @@ public final class FileProbes {
         return Long.parseLong(run("stat", "--format=%b", file.toString()).trim());
     }
 
-    /** The bytes read(2) returns for {@code [position, position + length)} of the file. */
     /** {@code length} bytes of {@code mapping} from {@code offset}, through {@link Mapping#getBytes}. */
     public static byte[] read(Mapping mapping, long offset, int length) {
         byte[] bytes = new byte[length];

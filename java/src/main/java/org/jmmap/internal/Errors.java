@@ -1,4 +1,4 @@
-package org.jmmap;
+package org.jmmap.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,32 +7,37 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.jmmap.internal.Backends;
-import org.jmmap.internal.Errno;
+import org.jmmap.ErrnoException;
 
 /**
- * The one place where a {@code -errno} result becomes an exception. Public only so that jmmap's other packages
- * ({@code org.jmmap.lock}, {@code org.jmmap.sync}) use it too; not part of the API.
+ * The one place where a {@code -errno} result becomes an exception, and where jmmap's Java code looks up the errno
+ * numbers it tests for (by name, from the loaded backend: never typed in by hand). In {@code org.jmmap.internal},
+ * which the module does not export: not part of the API.
  */
 public final class Errors {
 
     private static final Errno ERRNO = Backends.get().errno();
-    static final int EFAULT = number("EFAULT");
-    static final int ENOMEM = number("ENOMEM");
-    static final int EINVAL = number("EINVAL");
-    static final int ENOENT = number("ENOENT");
-    static final int EEXIST = number("EEXIST");
-    static final int EACCES = number("EACCES");
-    static final int EPERM = number("EPERM");
-    static final int ENODEV = number("ENODEV");
-    static final int EAGAIN = number("EAGAIN");
-    static final int EMFILE = number("EMFILE");
-    static final int ENFILE = number("ENFILE");
+    public static final int EFAULT = number("EFAULT");
+    public static final int ENOMEM = number("ENOMEM");
+    public static final int EINVAL = number("EINVAL");
+    public static final int ENOENT = number("ENOENT");
+    public static final int EEXIST = number("EEXIST");
+    public static final int EACCES = number("EACCES");
+    public static final int EPERM = number("EPERM");
+    public static final int ENODEV = number("ENODEV");
+    public static final int EAGAIN = number("EAGAIN");
+    public static final int EMFILE = number("EMFILE");
+    public static final int ENFILE = number("ENFILE");
+    public static final int ETIMEDOUT = number("ETIMEDOUT");
+    public static final int EINTR = number("EINTR");
+    public static final int EISDIR = number("EISDIR");
+    public static final int ENOSYS = number("ENOSYS");
 
     private Errors() {
     }
 
-    private static int number(String name) {
+    /** The errno number called {@code name} on this platform; fails for a name the platform lacks. */
+    public static int number(String name) {
         return ERRNO.number(name).orElseThrow(() -> new IllegalStateException("no errno " + name));
     }
 
@@ -49,6 +54,7 @@ public final class Errors {
         return new ErrnoException(call, errno, name, message);
     }
 
+    /** {@link #errno(String, long, String, String)} without a hint. */
     public static ErrnoException errno(String call, long result, String detail) {
         return errno(call, result, detail, null);
     }
@@ -62,12 +68,12 @@ public final class Errors {
     }
 
     /** As {@link #file}, for anything else with a name, such as a shared memory object. */
-    static IOException named(String call, long result, String name, String detail) {
+    public static IOException named(String call, long result, String name, String detail) {
         return named(call, result, name, detail, null);
     }
 
     /** As {@link #named(String, long, String, String)}, with a hint for the message. */
-    static IOException named(String call, long result, String name, String detail, String hint) {
+    public static IOException named(String call, long result, String name, String detail, String hint) {
         ErrnoException cause = errno(call, result, detail, hint);
         int errno = (int) -result;
         FileSystemException mapped;
@@ -88,14 +94,20 @@ public final class Errors {
      * A bulk operation touched a page that is no longer backed by its file: {@link UncheckedIOException} whose
      * cause is an {@link ErrnoException} with errno {@code EFAULT}, or whatever else the operation reported.
      */
-    static UncheckedIOException bulk(String call, long result, long offset, long length) {
+    public static UncheckedIOException bulk(String call, long result, long offset, long length) {
         String hint = (int) -result == EFAULT
                 ? "a page in the range is no longer backed by the file: was the file truncated underneath the mapping?"
                 : null;
         return new UncheckedIOException(errno(call, result, "offset=" + offset + ", length=" + length, hint));
     }
 
-    static IllegalStateException closed() {
+    /** {@link #errno(String, long, String)}, unchecked: for calls that declare no {@code IOException}. */
+    public static UncheckedIOException unchecked(String call, long result, String detail) {
+        return new UncheckedIOException(errno(call, result, detail));
+    }
+
+    /** The exception every method of a closed mapping throws. */
+    public static IllegalStateException closed() {
         return new IllegalStateException("the mapping is closed");
     }
 }
