@@ -82,6 +82,83 @@ public final class MappedArrays {
         return Views.of(mapping, null, 0, type, 0, shape, Layout.contiguousStrides(shape, type.itemSize, false));
     }
 
+    /**
+     * A C-order view of {@code shape} elements of the numpy type {@code descr} ({@code "<f8"}, {@code "|u1"},
+     * {@code "<M8[ns]"}, {@code "|S16"}, ...; as {@link NpyHeader#of(String, boolean, long...)} takes it) at byte
+     * {@code offset} of {@code mapping}: elements that another format lays out inside a mapping of its own (an
+     * Arrow IPC buffer, a block of a container file), seen in place without copying. The view shares the mapping,
+     * which stays the caller's: closing it ends the view. Such a view takes no range locks.
+     *
+     * @throws IllegalArgumentException  if {@code descr} is not a type string of a fixed-size type, a dimension is
+     *                                   negative or the shape has more than {@code Long.MAX_VALUE} bytes
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset} and the elements end within the mapping
+     * @throws IllegalStateException     if the mapping is closed
+     */
+    public static TypedArray view(Mapping mapping, long offset, String descr, long... shape) {
+        Descr type = fixedSize(descr);
+        long[] dimensions = checkShape(shape);
+        return view(mapping, offset, type, dimensions, Layout.contiguousStrides(dimensions, type.itemSize, false));
+    }
+
+    /**
+     * A view of the elements of the numpy type {@code descr} at byte {@code offset} of {@code mapping} with
+     * {@code shape} and byte {@code strides} (numpy's: element {@code (i, j, ...)} at
+     * {@code offset + i * strides[0] + j * strides[1] + ...}), as {@link #view(Mapping, long, String, long...)}:
+     * a transposed or padded layout seen in place.
+     *
+     * @throws IllegalArgumentException  as {@link #view(Mapping, long, String, long...)}, or if {@code strides} has
+     *                                   not one non-negative stride per axis
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset} and every element ends within the mapping
+     */
+    public static TypedArray view(Mapping mapping, long offset, String descr, long[] shape, long[] strides) {
+        Descr type = fixedSize(descr);
+        long[] dimensions = checkShape(shape);
+        Objects.requireNonNull(strides, "strides");
+        if (strides.length != dimensions.length) {
+            throw new IllegalArgumentException("strides=" + Arrays.toString(strides) + " for shape "
+                    + NpyHeader.shapeText(dimensions) + ": one stride per axis");
+        }
+        for (long stride : strides) {
+            if (stride < 0) {
+                throw new IllegalArgumentException("strides=" + Arrays.toString(strides) + ": must be >= 0");
+            }
+        }
+        return view(mapping, offset, type, dimensions, strides.clone());
+    }
+
+    private static TypedArray view(Mapping mapping, long offset, Descr type, long[] shape, long[] strides) {
+        Objects.requireNonNull(mapping, "mapping");
+        long size = NpyHeader.product(shape, "shape");
+        long extent = 0; // one past the last byte of the last element, relative to offset
+        if (size > 0) {
+            extent = type.itemSize;
+            for (int k = 0; k < shape.length; k++) {
+                long span = shape[k] - 1 <= Long.MAX_VALUE / Math.max(strides[k], 1) ? (shape[k] - 1) * strides[k]
+                        : -1;
+                if (span < 0 || span > Long.MAX_VALUE - extent) { // messages are built only here: views are cheap
+                    throw new IllegalArgumentException("shape=" + NpyHeader.shapeText(shape) + " strides="
+                            + Arrays.toString(strides) + ": spans more than Long.MAX_VALUE bytes");
+                }
+                extent += span;
+            }
+        }
+        long length = mapping.length();
+        if (offset < 0 || offset > length || extent > length - offset) {
+            throw new IndexOutOfBoundsException("offset=" + offset + " extent=" + extent + " (" + type.text()
+                    + ", shape " + NpyHeader.shapeText(shape) + "): outside the mapping of length=" + length);
+        }
+        return Views.of(mapping, null, 0, type, offset, shape, strides);
+    }
+
+    /** The type string {@code descr} of a fixed-size type. */
+    private static Descr fixedSize(String descr) {
+        Descr type = Descr.typeString(Objects.requireNonNull(descr, "descr"));
+        if (type.dtype == DType.STRUCT || type.itemSize == 0) {
+            throw new IllegalArgumentException("descr='" + descr + "': a view needs a fixed-size element type");
+        }
+        return type;
+    }
+
     /** A fixed-size scalar type; datetimes get numpy's generic unit. */
     static Descr scalar(DType dtype, ByteOrder order) {
         Objects.requireNonNull(dtype, "dtype");
