@@ -38,9 +38,17 @@ public final class ByteArray extends TypedArray {
         mapping.putByte(offset, value);
     }
 
+    /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
+    private long at(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+        return contiguous ? base + index : strided(index);
+    }
+
     /** The element at flat (C-order) {@code index}. */
     public byte get(long index) {
-        return read(offset(index));
+        return read(at(index));
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -60,7 +68,7 @@ public final class ByteArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, byte value) {
-        write(offset(index), value);
+        write(at(index), value);
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -80,7 +88,7 @@ public final class ByteArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 8-bit value ({@link DType#UINT8}): 0 to 255. */
     public int getUnsigned(long index) {
-        return Byte.toUnsignedInt(read(offset(index)));
+        return Byte.toUnsignedInt(read(at(index)));
     }
 
     /**
@@ -92,17 +100,17 @@ public final class ByteArray extends TypedArray {
         if (value < 0 || value > 0xff) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 8-bit value is 0 to 255");
         }
-        write(offset(index), (byte) value);
+        write(at(index), (byte) value);
     }
 
     /** The element at flat {@code index} as a {@link DType#BOOL}: true unless it is 0, as numpy reads it. */
     public boolean getBoolean(long index) {
-        return read(offset(index)) != 0;
+        return read(at(index)) != 0;
     }
 
     /** Writes {@code value} as a {@link DType#BOOL} (1 or 0) at flat {@code index}. */
     public void setBoolean(long index, boolean value) {
-        write(offset(index), value ? (byte) 1 : (byte) 0);
+        write(at(index), value ? (byte) 1 : (byte) 0);
     }
 
     /**

@@ -42,9 +42,17 @@ public final class DoubleArray extends TypedArray {
         }
     }
 
+    /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
+    private long at(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+        return contiguous ? base + (index << 3) : strided(index);
+    }
+
     /** The element at flat (C-order) {@code index}. */
     public double get(long index) {
-        return read(offset(index));
+        return read(at(index));
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -64,7 +72,7 @@ public final class DoubleArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, double value) {
-        write(offset(index), value);
+        write(at(index), value);
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */

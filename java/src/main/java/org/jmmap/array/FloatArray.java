@@ -56,9 +56,17 @@ public final class FloatArray extends TypedArray {
         }
     }
 
+    /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
+    private long at(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+        return contiguous ? (half ? base + (index << 1) : base + (index << 2)) : strided(index);
+    }
+
     /** The element at flat (C-order) {@code index}. */
     public float get(long index) {
-        return read(offset(index));
+        return read(at(index));
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -78,7 +86,7 @@ public final class FloatArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, float value) {
-        write(offset(index), value);
+        write(at(index), value);
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */

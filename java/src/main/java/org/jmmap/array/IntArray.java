@@ -39,9 +39,17 @@ public final class IntArray extends TypedArray {
         mapping.putInt(offset, swap ? Integer.reverseBytes(value) : value);
     }
 
+    /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
+    private long at(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+        return contiguous ? base + (index << 2) : strided(index);
+    }
+
     /** The element at flat (C-order) {@code index}. */
     public int get(long index) {
-        return read(offset(index));
+        return read(at(index));
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -61,7 +69,7 @@ public final class IntArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, int value) {
-        write(offset(index), value);
+        write(at(index), value);
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -81,7 +89,7 @@ public final class IntArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 32-bit value ({@link DType#UINT32}): 0 to 2^32 - 1. */
     public long getUnsigned(long index) {
-        return Integer.toUnsignedLong(read(offset(index)));
+        return Integer.toUnsignedLong(read(at(index)));
     }
 
     /**
@@ -93,7 +101,7 @@ public final class IntArray extends TypedArray {
         if (value < 0 || value > 0xffff_ffffL) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 32-bit value is 0 to 4294967295");
         }
-        write(offset(index), (int) value);
+        write(at(index), (int) value);
     }
 
     /**

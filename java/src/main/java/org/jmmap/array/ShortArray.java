@@ -38,9 +38,17 @@ public final class ShortArray extends TypedArray {
         mapping.putShort(offset, swap ? Short.reverseBytes(value) : value);
     }
 
+    /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
+    private long at(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+        return contiguous ? base + (index << 1) : strided(index);
+    }
+
     /** The element at flat (C-order) {@code index}. */
     public short get(long index) {
-        return read(offset(index));
+        return read(at(index));
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -60,7 +68,7 @@ public final class ShortArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, short value) {
-        write(offset(index), value);
+        write(at(index), value);
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -80,7 +88,7 @@ public final class ShortArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 16-bit value ({@link DType#UINT16}): 0 to 65535. */
     public int getUnsigned(long index) {
-        return Short.toUnsignedInt(read(offset(index)));
+        return Short.toUnsignedInt(read(at(index)));
     }
 
     /**
@@ -92,7 +100,7 @@ public final class ShortArray extends TypedArray {
         if (value < 0 || value > 0xffff) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 16-bit value is 0 to 65535");
         }
-        write(offset(index), (short) value);
+        write(at(index), (short) value);
     }
 
     /**

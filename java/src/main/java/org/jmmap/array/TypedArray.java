@@ -22,9 +22,12 @@ import org.jmmap.lock.RangeLock;
  * Every index is a {@code long}, so arrays of more than 2^31 elements and 4 GiB need nothing special. {@code get(i)}
  * and {@code set(i, v)} take the flat index in C order (the last axis varying fastest, numpy's {@code a.flat[i]}),
  * whatever the memory order of the array; {@code get(i, j)}, {@code get(i, j, k)} and {@code get(long...)} take one
- * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the shape
- * ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it does
- * {@link Mapping}'s; the memory underneath still refuses an access outside the mapping). Elements are read and
+ * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the size (or the
+ * axis and the shape) ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it
+ * does {@link Mapping}'s; the memory underneath still refuses an access outside the mapping). In a loop over a
+ * contiguous array the checks cost little: on JDK 22+ a {@code long} loop of {@code get(i)} runs close to a
+ * {@code MappedByteBuffer} loop; on JDK 17, whose compiler cannot drop range checks in {@code long} loops, prefer
+ * the bulk copies and the reductions for whole scans (README, Benchmarks). Elements are read and
  * written in the array's byte order ({@link #order()}), swapped where it is not this machine's.
  *
  * <h2>Layout</h2>
@@ -57,6 +60,11 @@ public abstract class TypedArray {
     final long size;
     /** Bytes from one flat (C-order) index to the next when the layout makes that constant; -1 otherwise. */
     final long step;
+    /**
+     * Whether the elements lie in C order without gaps ({@code step == itemSize}): the typed views then compute an
+     * element's offset with a constant shift, which C2 can range-check once per loop instead of once per element.
+     */
+    final boolean contiguous;
     final int parallelism;
 
     TypedArray(Layout layout, int itemSize) {
@@ -71,6 +79,7 @@ public abstract class TypedArray {
         this.strides = layout.strides;
         this.size = NpyHeader.product(shape, "shape");
         this.step = linearStep(shape, strides, itemSize);
+        this.contiguous = step == itemSize;
         this.parallelism = layout.parallelism;
     }
 
@@ -205,9 +214,14 @@ public abstract class TypedArray {
 
     /** The mapping offset of the element at flat (C-order) {@code index}. */
     final long offset(long index) {
-        if (BOUNDS_CHECKS && (index < 0 || index >= size)) {
-            throw outOfBounds(index);
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size); // an intrinsic: C2 hoists it out of a loop over index
         }
+        return strided(index);
+    }
+
+    /** The mapping offset of the element at flat {@code index} of a layout that is not contiguous; unchecked. */
+    final long strided(long index) {
         return step >= 0 ? base + index * step : decomposed(index);
     }
 
@@ -219,11 +233,6 @@ public abstract class TypedArray {
             rest /= shape[k];
         }
         return at;
-    }
-
-    private IndexOutOfBoundsException outOfBounds(long index) {
-        return new IndexOutOfBoundsException("index=" + index + " size=" + size + " (shape "
-                + NpyHeader.shapeText(shape) + ")");
     }
 
     final long offset(long i, long j) {

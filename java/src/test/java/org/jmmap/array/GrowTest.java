@@ -119,14 +119,14 @@ class GrowTest {
             }
             assertTrue(child.isAlive(), Files.readString(output));
             Thread.sleep(ThreadLocalRandom.current().nextInt(50, 400));
-            child.destroyForcibly().waitFor();
+            child.destroyForcibly().waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
             String report = Numpy.run(String.join("\n",
                     "for mode in (None, 'r'):",
                     "    a = np.load(sys.argv[1], mmap_mode=mode)",
                     "    rows = a.shape[0]",
                     "    bad = [r for r in range(rows - 1) if not (a[r] == r).all()]",
                     "    last = a[rows - 1]",
-                    "    if bad or not ((last == rows - 1).all() or (last == 0).all()):",
+                    "    if bad or not ((last == rows - 1) | (last == 0)).all():  # the last row may be half written",
                     "        print('bad rows', bad[:5], last)",
                     "print(rows)"), file.toString()).strip();
             assertTrue(report.matches("[0-9]+"), report);

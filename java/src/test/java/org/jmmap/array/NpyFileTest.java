@@ -48,7 +48,7 @@ class NpyFileTest {
             assertEquals(12.0, a.get(new long[] {1, 2}));
             assertThrows(ReadOnlyBufferException.class, () -> a.set(0, 1.0));
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> a.get(12));
-            assertEquals("index=12 size=12 (shape (3, 4))", e.getMessage());
+            assertEquals("Index 12 out of bounds for length 12", e.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> a.get(3, 0));
             assertThrows(IndexOutOfBoundsException.class, () -> a.get(-1));
             IllegalArgumentException rank = assertThrows(IllegalArgumentException.class, () -> a.get(1, 1, 1));

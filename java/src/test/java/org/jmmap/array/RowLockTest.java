@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmmap.MapMode;
@@ -59,24 +60,45 @@ class RowLockTest {
             assertArrayEquals(new long[] {128 + 3L * WIDTH * 8, 2 * WIDTH * 8L}, a.lockRange(3 * WIDTH, 5 * WIDTH));
         }
         Path stop = directory.resolve("stop");
+        List<Process> started = new ArrayList<>();
+        try {
+            runProcesses(file, stop, started);
+        } finally {
+            for (Process process : started) { // whatever a failure left running
+                process.destroyForcibly();
+            }
+        }
+        // what is left is consistent in numpy's eyes too
+        assertEquals("ok", Numpy.run(String.join("\n",
+                "a = np.load(sys.argv[1])",
+                "print('ok' if all((row == row[0]).all() and row[0] != -2**63 for row in a) else a)"),
+                file.toString()).strip());
+    }
+
+    /** Starts the writers, readers, Python and the killed writer (each also into {@code started}) and checks them. */
+    private void runProcesses(Path file, Path stop, List<Process> started) throws Exception {
         List<Process> writers = new ArrayList<>();
         List<Path> readerOutputs = new ArrayList<>();
         List<Process> readers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
             writers.add(ChildJvm.of(Writer.class, file.toString(), stop.toString())
                     .start(directory.resolve("writer-" + w + ".out")));
+            started.add(writers.get(w));
         }
         for (int r = 0; r < 2; r++) {
             Path output = directory.resolve("reader-" + r + ".out");
             readerOutputs.add(output);
             readers.add(ChildJvm.of(Reader.class, file.toString(), "60000").start(output));
+            started.add(readers.get(r));
         }
         Path pythonOutput = directory.resolve("python.out");
         Process python = Numpy.start(pythonOutput, PYTHON, file.toString(), "20000");
+        started.add(python);
 
         // The killed writer: it dies holding the lock on a row it has half written.
         Path killedOutput = directory.resolve("killed.out");
         Process killed = ChildJvm.of(KilledWriter.class, file.toString()).start(killedOutput);
+        started.add(killed);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!Files.readString(killedOutput).contains("holding") && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -97,7 +119,8 @@ class RowLockTest {
 
         int totalReads = 0;
         for (int r = 0; r < readers.size(); r++) {
-            assertEquals(0, readers.get(r).waitFor(), Files.readString(readerOutputs.get(r)));
+            assertTrue(readers.get(r).waitFor(240, TimeUnit.SECONDS), "reader " + r + " still running");
+            assertEquals(0, readers.get(r).exitValue(), Files.readString(readerOutputs.get(r)));
             String output = Files.readString(readerOutputs.get(r));
             Matcher m = READER.matcher(output);
             assertTrue(m.find(), output);
@@ -105,7 +128,8 @@ class RowLockTest {
             assertEquals(0, Integer.parseInt(m.group(2)), "torn rows: " + output);
             assertEquals(0, Integer.parseInt(m.group(4)), "dirty rows other than the killed writer's: " + output);
         }
-        assertEquals(0, python.waitFor(), Files.readString(pythonOutput));
+        assertTrue(python.waitFor(240, TimeUnit.SECONDS), "the Python process is still running");
+        assertEquals(0, python.exitValue(), Files.readString(pythonOutput));
         String pythonReport = Files.readString(pythonOutput);
         Matcher m = READER.matcher(pythonReport);
         assertTrue(m.find(), pythonReport);
@@ -113,16 +137,11 @@ class RowLockTest {
         assertEquals(0, Integer.parseInt(m.group(4)), "dirty rows seen by Python: " + pythonReport);
         Files.createFile(stop);
         for (Process writer : writers) {
-            assertEquals(0, writer.waitFor());
+            assertTrue(writer.waitFor(60, TimeUnit.SECONDS), "a writer is still running");
+            assertEquals(0, writer.exitValue());
         }
         assertTrue(totalReads >= 100_000, "reads=" + totalReads);
         System.out.println("JVM reads=" + totalReads + ", Python: " + pythonReport.strip());
-
-        // what is left is consistent in numpy's eyes too
-        assertEquals("ok", Numpy.run(String.join("\n",
-                "a = np.load(sys.argv[1])",
-                "print('ok' if all((row == row[0]).all() and row[0] != -2**63 for row in a) else a)"),
-                file.toString()).strip());
     }
 
     /** A row is one write's: every element equal. */
