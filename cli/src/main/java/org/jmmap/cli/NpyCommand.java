@@ -131,10 +131,13 @@ final class NpyCommand {
         private final long[] shape;
         /** Complex elements are two parts along an extra last axis. */
         private final boolean complex;
+        /** The unit of datetime64 and timedelta64 elements; null for other types. */
+        private final NumpyTime time;
 
-        Elements(TypedArray array, DType dtype) {
+        Elements(TypedArray array, DType dtype, String unit) {
             this.array = array;
             this.dtype = dtype;
+            this.time = unit == null ? null : new NumpyTime(unit);
             this.complex = dtype == DType.COMPLEX64 || dtype == DType.COMPLEX128;
             long[] full = array.shape();
             this.shape = complex ? java.util.Arrays.copyOf(full, full.length - 1) : full;
@@ -172,6 +175,12 @@ final class NpyCommand {
             if (dtype == DType.BOOL) {
                 return ((Long) value) != 0 ? "True" : "False";
             }
+            if (dtype == DType.DATETIME64) {
+                return time.datetime((Long) value);
+            }
+            if (dtype == DType.TIMEDELTA64) {
+                return time.timedelta((Long) value);
+            }
             return value.toString();
         }
 
@@ -183,6 +192,15 @@ final class NpyCommand {
                 add(pair, number(index(flat, 1)));
             } else if (dtype == DType.BOOL) {
                 values.add(((Long) number(index(flat, 0))) != 0);
+            } else if (time != null) {
+                long value = (Long) number(index(flat, 0));
+                if (value == NumpyTime.NAT) {
+                    values.addNull();
+                } else if (dtype == DType.DATETIME64) {
+                    values.add(time.datetime(value));
+                } else {
+                    values.add(new BigDecimal(time.inBaseUnits(value)));
+                }
             } else {
                 add(values, number(index(flat, 0)));
             }
@@ -240,13 +258,15 @@ final class NpyCommand {
                 throw new Failure(file.toString(), "elements of dtype " + npy.header().descr() + " are not numbers "
                         + "(jmmap npy reads numbers, booleans, complex numbers and dates)", "EINVAL");
             default:
-                return new Elements(npy.array(), dtype);
+                return new Elements(npy.array(), dtype, npy.header().unit().orElse(null));
         }
     }
 
     @Command(name = "head", sortOptions = false,
             description = {"Print the first elements of a .npy file, in C order (numpy's a.flat), one a line.",
-                    "Numbers, booleans, complex numbers, and dates and durations as counts of their unit."},
+                    "Numbers, booleans and complex numbers as numpy prints them; datetime64 as ISO 8601 dates "
+                            + "and times down to their unit (2024-01-31T12:00:00), timedelta64 as counts of their "
+                            + "unit (90 seconds), NaT for not-a-time."},
             footerHeading = "%nExamples:%n",
             footer = {"  jmmap npy head temperature.npy", "  jmmap npy head -n 3 --json weights.npy"})
     static final class Head extends JmmapCommand {
@@ -258,7 +278,9 @@ final class NpyCommand {
                 description = "How many elements (default: ${DEFAULT-VALUE}).")
         long count;
 
-        @Option(names = "--json", description = "Print {\"shape\": [...], \"values\": [...]}.")
+        @Option(names = "--json", description = "Print {\"shape\": [...], \"values\": [...]}; with the base "
+                + "\"unit\" of datetime64 (values: ISO 8601 strings) and timedelta64 (values: counts of the "
+                + "unit), NaT as null.")
         boolean json;
 
         @Override
@@ -274,6 +296,9 @@ final class NpyCommand {
                     ArrayNode shape = object.putArray("shape");
                     for (long dimension : npy.header().shape()) {
                         shape.add(dimension);
+                    }
+                    if (elements.time != null) {
+                        object.put("unit", elements.time.base());
                     }
                     ArrayNode values = object.putArray("values");
                     for (long i = 0; i < n; i++) {
