@@ -145,11 +145,27 @@ class GzipCommand extends JmmapCommand {
     @Option(names = {"-r", "--recursive"}, description = "Include the files under directories.")
     boolean recursive;
 
-    @Option(names = {"-n", "--no-name"}, description = "Compressing: store no file name and time in the header.")
-    boolean noName;
+    /** -N (true) or -n (false), the last one given; null: store them when compressing, not restore them. */
+    private Boolean nameAndTime;
 
-    @Option(names = {"-N", "--name"}, description = "Decompressing: give the output the header's time.")
-    boolean name;
+    @Option(names = {"-n", "--no-name"}, description = "Do not store the file name and time in the header "
+            + "(compressing), nor restore them from it (decompressing, the default: the output is FILE.gz without "
+            + "its suffix, with FILE.gz's time).")
+    void noName(boolean on) {
+        nameAndTime = false;
+    }
+
+    @Option(names = {"-N", "--name"}, description = "Store the file name and time in the header (compressing, the "
+            + "default); restore them from it (decompressing: the output takes the header's name, in FILE.gz's "
+            + "directory, and time).")
+    void name(boolean on) {
+        nameAndTime = true;
+    }
+
+    @Option(names = "-v", description = "Verbose: a line per file on standard error, as gzip -v prints it "
+            + "(FILE:  63.5%% -- created FILE.gz; with -t: FILE.gz: OK). --verbose does the same and adds stack "
+            + "traces to failures.")
+    boolean verboseLines;
 
     @Option(names = {"-q", "--quiet"}, description = "No warnings (trailing garbage ignored, ...).")
     boolean quiet;
@@ -160,6 +176,33 @@ class GzipCommand extends JmmapCommand {
     @Option(names = "--no-progress", description = "No progress bar (one is drawn on standard error only when it "
             + "is a terminal).")
     boolean noProgress;
+
+    /** Whether the header gets the input's name and time when compressing (the default; not with -n). */
+    private boolean storesName() {
+        return nameAndTime == null || nameAndTime;
+    }
+
+    /** Whether decompressing restores the header's name and time (-N). */
+    private boolean restoresName() {
+        return nameAndTime != null && nameAndTime;
+    }
+
+    private boolean verboseLines() {
+        return verboseLines || verbose();
+    }
+
+    /**
+     * With -v: {@code FILE:\t 63.5% -- OUTCOME}, as gzip -v prints it; the ratio is the share of the size saved,
+     * the compressed size being the whole file's (as gzip -l counts it).
+     */
+    private void verboseLine(Object file, long uncompressed, long compressed, String outcome) {
+        if (!verboseLines()) {
+            return;
+        }
+        double saved = uncompressed == 0 ? 0 : 100.0 * (uncompressed - compressed) / uncompressed;
+        io().err.println(file + ":\t" + String.format(Locale.ROOT, "%5.1f%%", saved)
+                + (outcome == null ? "" : " -- " + outcome));
+    }
 
     /** Whether the command decompresses when not told otherwise ({@code gunzip}). */
     boolean decompressing() {
@@ -227,7 +270,7 @@ class GzipCommand extends JmmapCommand {
         GzipOptions options = GzipOptions.defaults().withLevel(level)
                 .withFormat(bgzf ? GzipFormat.BGZF : independent ? GzipFormat.INDEPENDENT : GzipFormat.SINGLE_MEMBER)
                 .withIndex(index)
-                .withNameAndTime(decompressing() || test ? name : !noName);
+                .withNameAndTime(decompressing() || test ? restoresName() : storesName());
         if (processes != null) {
             options = options.withThreads(processes);
         }
@@ -245,26 +288,96 @@ class GzipCommand extends JmmapCommand {
             throw new Failure("(standard input)", "-l lists files only", "ESPIPE");
         }
         if (test || decompressing()) {
-            try (GzipInputStream gzip = new GzipInputStream(in, options)) {
-                transfer(gzip, test ? OutputStream.nullOutputStream() : out);
-                warnAboutGarbage("(standard input)", gzip.trailingGarbage());
+            CountingInputStream counted = new CountingInputStream(in);
+            try (GzipInputStream gzip = new GzipInputStream(counted, options)) {
+                long uncompressed = transfer(gzip, test ? OutputStream.nullOutputStream() : out);
+                warnAboutGarbage(STANDARD_INPUT, gzip.trailingGarbage());
+                out.flush();
+                if (test && verboseLines()) {
+                    io().err.println(STANDARD_INPUT + ":\t OK");
+                } else if (!test) {
+                    verboseLine(STANDARD_INPUT, uncompressed, counted.count, null);
+                }
             }
         } else {
             if (!force && io().outIsTerminal) {
                 throw new Failure("(standard output)", "compressed data is not written to a terminal (-f forces it)",
                         null);
             }
-            ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, options);
-            transfer(in, gzip);
+            CountingOutputStream counted = new CountingOutputStream(out);
+            ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(counted, options);
+            long uncompressed = transfer(in, gzip);
             gzip.finish();
+            out.flush();
+            verboseLine(STANDARD_INPUT, uncompressed, counted.count, null);
         }
         out.flush();
     }
 
-    private static void transfer(InputStream from, OutputStream to) throws IOException {
+    /** Copies {@code from} to {@code to}; returns how many bytes. */
+    private static long transfer(InputStream from, OutputStream to) throws IOException {
         byte[] buffer = new byte[1 << 16];
+        long total = 0;
         for (int n; (n = from.read(buffer)) >= 0; ) {
             to.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** An output stream counting what goes through it to another, which it does not close. */
+    private static final class CountingOutputStream extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** An input stream counting the bytes read through it from another, which it does not close. */
+    private static final class CountingInputStream extends InputStream {
+        private final InputStream in;
+        long count;
+
+        CountingInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = in.read(bytes, offset, length);
+            count += Math.max(0, n);
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
         }
     }
 
@@ -301,15 +414,18 @@ class GzipCommand extends JmmapCommand {
         }
         if (toStdout) {
             for (Path file : inputs) {
-                ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(io().out, options,
-                        noName ? null : file.getFileName().toString(),
-                        noName ? null : Files.getLastModifiedTime(file).toInstant());
+                CountingOutputStream counted = new CountingOutputStream(io().out);
+                ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(counted, options,
+                        storesName() ? file.getFileName().toString() : null,
+                        storesName() ? Files.getLastModifiedTime(file).toInstant() : null);
+                long uncompressed;
                 try (InputStream in = Files.newInputStream(file)) {
-                    transfer(in, gzip);
+                    uncompressed = transfer(in, gzip);
                 }
                 gzip.finish();
+                io().out.flush();
+                verboseLine(file, uncompressed, counted.count, "replaced with stdout");
             }
-            io().out.flush();
             return;
         }
         List<GzipResult> results = new ArrayList<>();
@@ -334,6 +450,8 @@ class GzipCommand extends JmmapCommand {
         }
         finish(results);
     }
+
+    private static final String STANDARD_INPUT = "(standard input)";
 
     private Path compressedName(Path file) {
         return file.resolveSibling(file.getFileName() + suffix);
@@ -362,10 +480,15 @@ class GzipCommand extends JmmapCommand {
                 try {
                     if (toStdout) {
                         try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file), options)) {
-                            transfer(gzip, io().out);
+                            long uncompressed = transfer(gzip, io().out);
+                            io().out.flush();
                             warnAboutGarbage(file.toString(), gzip.trailingGarbage());
+                            verboseLine(file, uncompressed, entry.size(), "replaced with stdout");
                         }
                         continue;
+                    }
+                    if (restoresName()) {
+                        out = nameInHeader(file, out);
                     }
                     if (out == null) {
                         report(file, new Failure(null, "unknown suffix; ignored (-S names it)", "EINVAL"));
@@ -391,13 +514,27 @@ class GzipCommand extends JmmapCommand {
         finish(results);
     }
 
-    /** Removes the inputs of the outputs written (unless -k), and prints them with --json. */
+    /**
+     * With -N: the output named as the header says (its last component, in the input's directory), or
+     * {@code otherwise} if the header has no name.
+     */
+    private Path nameInHeader(Path file, Path otherwise) throws IOException {
+        try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file))) {
+            String stored = gzip.header().name().orElse("");
+            String name = stored.substring(stored.lastIndexOf('/') + 1);
+            return name.isEmpty() || name.equals(".") || name.equals("..") ? otherwise : file.resolveSibling(name);
+        }
+    }
+
+    /** Removes the inputs of the outputs written (unless -k), and prints them with -v and --json. */
     private void finish(List<GzipResult> results) throws IOException {
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (GzipResult result : results) {
             if (!keep) {
                 Files.deleteIfExists(result.input());
             }
+            verboseLine(result.input(), result.uncompressedSize(), result.compressedSize(),
+                    "created " + result.output());
             ObjectNode entry = array.addObject();
             entry.put("input", result.input().toString());
             entry.put("output", result.output().toString());
@@ -424,6 +561,9 @@ class GzipCommand extends JmmapCommand {
                     GzipResult tested = ParallelGzip.test(entry.path(),
                             options.withProgress((read, written) -> progress.set(base + read)));
                     warnAboutGarbage(entry.path().toString(), tested.trailingGarbage());
+                    if (verboseLines()) {
+                        io().err.println(entry.path() + ":\t OK");
+                    }
                     result.put("ok", true);
                     result.put("uncompressed", tested.uncompressedSize());
                 } catch (IOException e) {
