@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,6 +15,14 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.gzip.GzipFormat;
 import org.jmmap.gzip.GzipInfo;
 import org.jmmap.gzip.GzipInputStream;
@@ -469,49 +479,129 @@ class GzipCommand extends JmmapCommand {
         return null;
     }
 
+    /** What decompressing one file came to: its result, or a failure and what it concerns. */
+    private record Outcome(GzipResult result, Object subject, Throwable failure) {
+        static Outcome failed(Object subject, Throwable failure) {
+            return new Outcome(null, subject, failure);
+        }
+    }
+
+    /**
+     * Decompresses the files to files, several at once when there are several and threads to spare (each on its
+     * share of the threads: BGZF within the file, other members pipelined); failures and warnings are reported in
+     * the order of the files whatever the order they finish in.
+     */
     private void decompress(List<FileArguments.FileEntry> entries, GzipOptions options) throws Exception {
+        if (toStdout) {
+            decompressToStandardOutput(entries, options);
+            return;
+        }
+        int lanes = Math.max(1, Math.min(entries.size(), options.threads()));
+        GzipOptions perFile = options.withThreads(Math.max(1, options.threads() / lanes));
+        Set<Path> claimed = ConcurrentHashMap.newKeySet();
+        AtomicLong done = new AtomicLong();
         List<GzipResult> results = new ArrayList<>();
-        try (Progress progress = Progress.bytes(io(), !noProgress && !toStdout, "gunzip", totalSize(entries));
+        try (Progress progress = Progress.bytes(io(), !noProgress, "gunzip", totalSize(entries));
              SignalCleanup cleanup = SignalCleanup.guard()) {
-            long done = 0;
-            for (FileArguments.FileEntry entry : entries) {
-                Path file = entry.path();
-                Path out = decompressedName(file);
-                try {
-                    if (toStdout) {
-                        try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file), options)) {
-                            long uncompressed = transfer(gzip, io().out);
-                            io().out.flush();
-                            warnAboutGarbage(file.toString(), gzip.trailingGarbage());
-                            verboseLine(file, uncompressed, entry.size(), "replaced with stdout");
-                        }
-                        continue;
+            if (lanes == 1) {
+                for (FileArguments.FileEntry entry : entries) {
+                    if (!emit(decompressOne(entry, perFile, claimed, done, progress), results)) {
+                        break;
                     }
-                    if (restoresName()) {
-                        out = nameInHeader(file, out);
-                    }
-                    if (out == null) {
-                        report(file, new Failure(null, "unknown suffix; ignored (-S names it)", "EINVAL"));
-                        continue;
-                    }
-                    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
-                        report(out, new Failure(null, "already exists; not replaced (-f replaces it)", "EEXIST"));
-                        continue;
-                    }
-                    long base = done;
-                    GzipResult result = ParallelGzip.decompress(file, out,
-                            options.withProgress((read, written) -> progress.set(base + read)));
-                    warnAboutGarbage(file.toString(), result.trailingGarbage());
-                    results.add(result);
-                } catch (IOException e) {
-                    report(file, e);
                 }
-                done += entry.size();
-                progress.set(done);
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(lanes, task -> {
+                    Thread thread = new Thread(task, "jmmap-gunzip");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                try {
+                    List<Future<Outcome>> outcomes = new ArrayList<>();
+                    for (FileArguments.FileEntry entry : entries) {
+                        outcomes.add(pool.submit(() -> decompressOne(entry, perFile, claimed, done, progress)));
+                    }
+                    for (Future<Outcome> outcome : outcomes) {
+                        if (!emit(outcome.get(), results)) {
+                            break;
+                        }
+                    }
+                } catch (InterruptedException e) { // SIGINT or SIGTERM: the workers delete their outputs
+                    throw new InterruptedIOException("interrupted");
+                } catch (ExecutionException e) { // not an IOException: a bug or the JVM's, ends the command
+                    if (e.getCause() instanceof Error) {
+                        throw (Error) e.getCause();
+                    }
+                    throw (Exception) e.getCause();
+                } finally {
+                    pool.shutdownNow();
+                    pool.awaitTermination(SignalCleanup.MAX_WAIT_SECONDS, TimeUnit.SECONDS);
+                }
             }
         }
         io().out.flush();
         finish(results);
+    }
+
+    /**
+     * Reports an outcome's failure or warning, or keeps its result; false if it was an interruption (SIGINT,
+     * SIGTERM), after which nothing more is started.
+     */
+    private boolean emit(Outcome outcome, List<GzipResult> results) {
+        if (outcome.failure() != null) {
+            report(outcome.subject(), outcome.failure());
+            return !(outcome.failure() instanceof InterruptedIOException
+                    || outcome.failure() instanceof ClosedByInterruptException);
+        }
+        warnAboutGarbage(outcome.result().input().toString(), outcome.result().trailingGarbage());
+        results.add(outcome.result());
+        return true;
+    }
+
+    private Outcome decompressOne(FileArguments.FileEntry entry, GzipOptions options, Set<Path> claimed,
+                                  AtomicLong done, Progress progress) {
+        Path file = entry.path();
+        AtomicLong read = new AtomicLong();
+        try {
+            Path out = decompressedName(file);
+            if (restoresName()) {
+                out = nameInHeader(file, out);
+            }
+            if (out == null) {
+                return Outcome.failed(file, new Failure(null, "unknown suffix; ignored (-S names it)", "EINVAL"));
+            }
+            if (!claimed.add(out.toAbsolutePath().normalize())) {
+                return Outcome.failed(out, new Failure(null, "is the output of another input too; written once",
+                        "EEXIST"));
+            }
+            if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
+                return Outcome.failed(out, new Failure(null, "already exists; not replaced (-f replaces it)",
+                        "EEXIST"));
+            }
+            return new Outcome(ParallelGzip.decompress(file, out, options.withProgress((bytes, written) ->
+                    progress.set(done.addAndGet(bytes - read.getAndSet(bytes))))), null, null);
+        } catch (IOException | IllegalArgumentException e) {
+            return Outcome.failed(file, e);
+        } finally {
+            progress.set(done.addAndGet(entry.size() - read.getAndSet(entry.size())));
+        }
+    }
+
+    private void decompressToStandardOutput(List<FileArguments.FileEntry> entries, GzipOptions options)
+            throws IOException {
+        for (FileArguments.FileEntry entry : entries) {
+            Path file = entry.path();
+            try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file), options)) {
+                long uncompressed = transfer(gzip, io().out);
+                io().out.flush();
+                warnAboutGarbage(file.toString(), gzip.trailingGarbage());
+                verboseLine(file, uncompressed, entry.size(), "replaced with stdout");
+            } catch (InterruptedIOException | ClosedByInterruptException e) {
+                throw e;
+            } catch (IOException e) {
+                report(file, e);
+            }
+        }
+        io().out.flush();
     }
 
     /**

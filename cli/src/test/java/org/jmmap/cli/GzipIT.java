@@ -119,6 +119,36 @@ class GzipIT {
         }
     }
 
+    /**
+     * Several files decompressed at once (in parallel across files): each restored byte for byte, failures reported
+     * in the order of the files, the others done all the same.
+     */
+    @Test
+    void severalFilesDecompressedAtOnce() throws Exception {
+        assumeTool("gzip");
+        List<String> args = new ArrayList<>(List.of("gunzip", "-p", "2"));
+        for (int i = 0; i < 12; i++) {
+            Path plain = Files.write(dir.resolve("g" + i), text(20_000 + i * 30_000, i));
+            assertEquals(0, tool("gzip", plain.toString()).status());
+            args.add(dir.resolve("g" + i + ".gz").toString());
+        }
+        Path bad1 = Files.write(dir.resolve("bad1.gz"), "not gzip".getBytes());
+        Path bad2 = Files.write(dir.resolve("bad2.gz"), "not gzip either".getBytes());
+        args.add(3, bad1.toString());
+        args.add(bad2.toString());
+        Cli.Result result = Cli.run(args.toArray(new String[0]));
+        assertEquals(1, result.status(), result.toString());
+        assertEquals(2, result.errLines().size(), result.stderr());
+        assertTrue(result.errLines().get(0).startsWith("jmmap gunzip: " + bad1 + ": not in gzip format"),
+                result.stderr());
+        assertTrue(result.errLines().get(1).startsWith("jmmap gunzip: " + bad2 + ": "), result.stderr());
+        for (int i = 0; i < 12; i++) {
+            assertArrayEquals(text(20_000 + i * 30_000, i), Files.readAllBytes(dir.resolve("g" + i)), "g" + i);
+        }
+        assertEquals(List.of("bad1.gz", "bad2.gz"), leftovers(java.util.stream.IntStream.range(0, 12)
+                .mapToObj(i -> "g" + i).toArray(String[]::new)).stream().sorted().toList());
+    }
+
     /** What gzip, pigz and bgzip write, jmmap gunzip reads. */
     @Test
     void decompressesWhatTheRealToolsWrite() throws Exception {
