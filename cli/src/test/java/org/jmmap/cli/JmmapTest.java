@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JmmapTest {
 
     private static final List<String> COMMANDS = List.of("residency", "touch", "evict", "lock", "gzip", "gunzip",
-            "npy", "npy info", "npy head", "npy stats", "npy create", "shm", "shm ls", "shm cat", "shm rm",
+            "npy", "npy info", "npy head", "npy stats", "npy create", "arrow", "arrow info", "shm", "shm ls", "shm cat", "shm rm",
             "shm create", "value", "value publish", "value get", "value watch", "channel", "channel send",
             "channel recv", "bench");
 
