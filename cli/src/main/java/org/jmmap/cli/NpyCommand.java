@@ -315,7 +315,8 @@ final class NpyCommand {
     }
 
     @Command(name = "stats", sortOptions = false,
-            description = {"Print count, min, max, mean and sum of a .npy file's elements.",
+            description = {"Print count, min, max, mean and sum of a .npy file's elements (timedelta64 with "
+                    + "their unit, as numpy prints them).",
                     "Computed in native code over the mapped file, on every core, chunk by chunk (with a progress "
                             + "bar for files of 64 MiB or more); mean in double precision; sum wraps around as "
                             + "numpy's for integers."},
@@ -353,7 +354,7 @@ final class NpyCommand {
                             + " (numbers and booleans only)", "EINVAL");
                 }
                 TypedArray array = npy.array().parallel(parallelism);
-                Summary summary = new Summary(dtype);
+                Summary summary = new Summary(dtype, header.unit().map(NumpyTime::new).orElse(null));
                 long rows = header.rank() == 0 ? 1 : header.shape()[0];
                 long rowBytes = header.rank() == 0 ? header.dataLength() : header.dataLength() / Math.max(1, rows);
                 long step = Math.max(1, CHUNK_BYTES / Math.max(1, rowBytes));
@@ -388,8 +389,12 @@ final class NpyCommand {
         /** Whether min and max are float32 values, printed as such (0.1, not 0.10000000149011612). */
         private boolean float32;
 
-        Summary(DType dtype) {
+        /** The unit of timedelta64 elements, printed with it as numpy does; null for numbers. */
+        private final NumpyTime time;
+
+        Summary(DType dtype, NumpyTime time) {
             this.dtype = dtype;
+            this.time = time;
         }
 
         private boolean floating() {
@@ -461,6 +466,15 @@ final class NpyCommand {
                 put(object, "mean", count == 0 ? null : mean);
                 put(object, "sum", sum);
                 io.out.println(Json.compact(object));
+                return;
+            }
+            if (time != null && count > 0) { // timedelta64: as numpy prints them, NaT if any element is
+                boolean nat = longMin == NumpyTime.NAT;
+                io.out.println("count:  " + count);
+                io.out.println("min:    " + time.timedelta(longMin));
+                io.out.println("max:    " + time.timedelta(nat ? NumpyTime.NAT : longMax));
+                io.out.println("mean:   " + time.timedelta(nat ? NumpyTime.NAT : (long) mean));
+                io.out.println("sum:    " + time.timedelta(nat ? NumpyTime.NAT : longSum));
                 return;
             }
             io.out.println("count:  " + count);

@@ -165,6 +165,22 @@ class NpyIT {
         assertEquals(250, values.get(1).asLong());
         assertEquals(-250, values.get(2).asLong());
         assertTrue(values.get(16).isNull(), "NaT is null");
+
+        JsonNode stats = python("out = {}\n"
+                + "for name, values in [('td', [3, 1, 4, 1, 5, -9]), ('td_nat', [3, -(2**63), 4])]:\n"
+                + "    a = np.array(values, dtype='int64').view('m8[10ms]')\n"
+                + "    np.save(name + '.npy', a)\n"
+                + "    out[name] = [str(a.min()), str(a.max()), str(a.mean()), str(a.sum())]\n"
+                + "print(json.dumps(out))\n");
+        for (String name : List.of("td", "td_nat")) {
+            Cli.Result result = Cli.run("npy", "stats", dir.resolve(name + ".npy").toString());
+            assertEquals(0, result.status(), result.toString());
+            List<String> lines = List.of(result.out().split("\n"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(stats.get(name).get(i).asText(), lines.get(i + 1).substring("min:    ".length()),
+                        name + " " + lines.get(i + 1));
+            }
+        }
     }
 
     private static void assertSame(boolean float32, JsonNode expected, JsonNode actual, String what) {
