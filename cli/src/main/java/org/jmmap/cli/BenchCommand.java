@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code jmmap bench}: the benchmark suite, as {@code bench/run} runs it. */
@@ -20,7 +21,9 @@ import picocli.CommandLine.Parameters;
                 "Needs the source tree: ./jmmap passes it, or set JMMAP_HOME."},
         footerHeading = "%nExamples:%n",
         footer = {"  jmmap bench --quick                    # about four minutes on 2 cores",
-                "  jmmap bench --jdk 25 SequentialRead    # one benchmark class, Temurin 25"})
+                "  jmmap bench --jdk 25 SequentialRead    # one benchmark class, Temurin 25",
+                "  jmmap bench --gzip                     # jmmap against pigz, gzip, bgzip",
+                "  jmmap bench --channel=latency          # against Agrona, a socket, a pipe"})
 final class BenchCommand extends JmmapCommand {
 
     @Option(names = "--quick", description = "The comparisons with FileChannel.map, FFM and JNA only, with fewer "
@@ -29,6 +32,19 @@ final class BenchCommand extends JmmapCommand {
 
     @Option(names = "--jdk", paramLabel = "N", description = "Run on JDK N found under /usr/lib/jvm.")
     Integer jdk;
+
+    @Option(names = "--gzip", description = "The gzip comparison instead: jmmap against pigz, gzip, bgzip and the "
+            + "JDK (about 25 minutes).")
+    boolean gzip;
+
+    @Option(names = "--channel", arity = "0..1", paramLabel = "PART", fallbackValue = "all",
+            description = "The shared-memory channel against Agrona, a Unix socket, a pipe and memcpy, across "
+                    + "processes instead: all parts, or messages, bulk or latency (about 15 minutes).")
+    String channel;
+
+    @Option(names = "--arrow", description = "The Arrow IPC comparison instead: against Arrow Java and pyarrow "
+            + "(about 5 minutes).")
+    boolean arrow;
 
     @Parameters(paramLabel = "PATTERN", arity = "0..*", description = "JMH benchmark regular expressions.")
     List<String> patterns = new ArrayList<>();
@@ -45,6 +61,26 @@ final class BenchCommand extends JmmapCommand {
         command.add(script.toString());
         if (quick) {
             command.add("--quick");
+        }
+        if ((gzip ? 1 : 0) + (arrow ? 1 : 0) + (channel != null ? 1 : 0) > 1) {
+            throw new ParameterException(spec.commandLine(), "--gzip, --channel and --arrow are separate runs: "
+                    + "choose one");
+        }
+        if (channel != null && !List.of("all", "messages", "bulk", "latency").contains(channel)) {
+            throw new ParameterException(spec.commandLine(), "--channel=" + channel + ": a part is messages, bulk "
+                    + "or latency");
+        }
+        if (gzip) {
+            command.add("--gzip");
+        }
+        if (arrow) {
+            command.add("--arrow");
+        }
+        if (channel != null) {
+            command.add("--channel");
+            if (!channel.equals("all")) {
+                command.add(channel);
+            }
         }
         if (jdk != null) {
             command.add("--jdk");

@@ -13,6 +13,7 @@ import java.nio.file.NotDirectoryException;
 import java.util.Map;
 import org.jmmap.ErrnoException;
 import org.jmmap.array.NpyFormatException;
+import org.jmmap.arrow.ArrowFormatException;
 import org.jmmap.gzip.GzipException;
 
 /**
@@ -110,7 +111,7 @@ final class Failures {
             GzipException e = (GzipException) failure;
             return new Problem(null, GZIP_REASONS.get(e.reason()) + " at offset " + e.offset(), "EBADMSG");
         }
-        if (failure instanceof NpyFormatException) {
+        if (failure instanceof NpyFormatException || failure instanceof ArrowFormatException) {
             return new Problem(null, message(failure), "EINVAL");
         }
         if (failure instanceof EOFException) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,6 +15,14 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.gzip.GzipFormat;
 import org.jmmap.gzip.GzipInfo;
 import org.jmmap.gzip.GzipInputStream;
@@ -145,11 +155,27 @@ class GzipCommand extends JmmapCommand {
     @Option(names = {"-r", "--recursive"}, description = "Include the files under directories.")
     boolean recursive;
 
-    @Option(names = {"-n", "--no-name"}, description = "Compressing: store no file name and time in the header.")
-    boolean noName;
+    /** -N (true) or -n (false), the last one given; null: store them when compressing, not restore them. */
+    private Boolean nameAndTime;
 
-    @Option(names = {"-N", "--name"}, description = "Decompressing: give the output the header's time.")
-    boolean name;
+    @Option(names = {"-n", "--no-name"}, description = "Do not store the file name and time in the header "
+            + "(compressing), nor restore them from it (decompressing, the default: the output is FILE.gz without "
+            + "its suffix, with FILE.gz's time).")
+    void noName(boolean on) {
+        nameAndTime = false;
+    }
+
+    @Option(names = {"-N", "--name"}, description = "Store the file name and time in the header (compressing, the "
+            + "default); restore them from it (decompressing: the output takes the header's name, in FILE.gz's "
+            + "directory, and time).")
+    void name(boolean on) {
+        nameAndTime = true;
+    }
+
+    @Option(names = "-v", description = "Verbose: a line per file on standard error, as gzip -v prints it "
+            + "(FILE:  63.5%% -- created FILE.gz; with -t: FILE.gz: OK). --verbose does the same and adds stack "
+            + "traces to failures.")
+    boolean verboseLines;
 
     @Option(names = {"-q", "--quiet"}, description = "No warnings (trailing garbage ignored, ...).")
     boolean quiet;
@@ -160,6 +186,33 @@ class GzipCommand extends JmmapCommand {
     @Option(names = "--no-progress", description = "No progress bar (one is drawn on standard error only when it "
             + "is a terminal).")
     boolean noProgress;
+
+    /** Whether the header gets the input's name and time when compressing (the default; not with -n). */
+    private boolean storesName() {
+        return nameAndTime == null || nameAndTime;
+    }
+
+    /** Whether decompressing restores the header's name and time (-N). */
+    private boolean restoresName() {
+        return nameAndTime != null && nameAndTime;
+    }
+
+    private boolean verboseLines() {
+        return verboseLines || verbose();
+    }
+
+    /**
+     * With -v: {@code FILE:\t 63.5% -- OUTCOME}, as gzip -v prints it; the ratio is the share of the size saved,
+     * the compressed size being the whole file's (as gzip -l counts it).
+     */
+    private void verboseLine(Object file, long uncompressed, long compressed, String outcome) {
+        if (!verboseLines()) {
+            return;
+        }
+        double saved = uncompressed == 0 ? 0 : 100.0 * (uncompressed - compressed) / uncompressed;
+        io().err.println(file + ":\t" + String.format(Locale.ROOT, "%5.1f%%", saved)
+                + (outcome == null ? "" : " -- " + outcome));
+    }
 
     /** Whether the command decompresses when not told otherwise ({@code gunzip}). */
     boolean decompressing() {
@@ -227,7 +280,7 @@ class GzipCommand extends JmmapCommand {
         GzipOptions options = GzipOptions.defaults().withLevel(level)
                 .withFormat(bgzf ? GzipFormat.BGZF : independent ? GzipFormat.INDEPENDENT : GzipFormat.SINGLE_MEMBER)
                 .withIndex(index)
-                .withNameAndTime(decompressing() || test ? name : !noName);
+                .withNameAndTime(decompressing() || test ? restoresName() : storesName());
         if (processes != null) {
             options = options.withThreads(processes);
         }
@@ -245,26 +298,96 @@ class GzipCommand extends JmmapCommand {
             throw new Failure("(standard input)", "-l lists files only", "ESPIPE");
         }
         if (test || decompressing()) {
-            try (GzipInputStream gzip = new GzipInputStream(in, options)) {
-                transfer(gzip, test ? OutputStream.nullOutputStream() : out);
-                warnAboutGarbage("(standard input)", gzip.trailingGarbage());
+            CountingInputStream counted = new CountingInputStream(in);
+            try (GzipInputStream gzip = new GzipInputStream(counted, options)) {
+                long uncompressed = transfer(gzip, test ? OutputStream.nullOutputStream() : out);
+                warnAboutGarbage(STANDARD_INPUT, gzip.trailingGarbage());
+                out.flush();
+                if (test && verboseLines()) {
+                    io().err.println(STANDARD_INPUT + ":\t OK");
+                } else if (!test) {
+                    verboseLine(STANDARD_INPUT, uncompressed, counted.count, null);
+                }
             }
         } else {
             if (!force && io().outIsTerminal) {
                 throw new Failure("(standard output)", "compressed data is not written to a terminal (-f forces it)",
                         null);
             }
-            ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, options);
-            transfer(in, gzip);
+            CountingOutputStream counted = new CountingOutputStream(out);
+            ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(counted, options);
+            long uncompressed = transfer(in, gzip);
             gzip.finish();
+            out.flush();
+            verboseLine(STANDARD_INPUT, uncompressed, counted.count, null);
         }
         out.flush();
     }
 
-    private static void transfer(InputStream from, OutputStream to) throws IOException {
+    /** Copies {@code from} to {@code to}; returns how many bytes. */
+    private static long transfer(InputStream from, OutputStream to) throws IOException {
         byte[] buffer = new byte[1 << 16];
+        long total = 0;
         for (int n; (n = from.read(buffer)) >= 0; ) {
             to.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** An output stream counting what goes through it to another, which it does not close. */
+    private static final class CountingOutputStream extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** An input stream counting the bytes read through it from another, which it does not close. */
+    private static final class CountingInputStream extends InputStream {
+        private final InputStream in;
+        long count;
+
+        CountingInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = in.read(bytes, offset, length);
+            count += Math.max(0, n);
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
         }
     }
 
@@ -301,15 +424,18 @@ class GzipCommand extends JmmapCommand {
         }
         if (toStdout) {
             for (Path file : inputs) {
-                ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(io().out, options,
-                        noName ? null : file.getFileName().toString(),
-                        noName ? null : Files.getLastModifiedTime(file).toInstant());
+                CountingOutputStream counted = new CountingOutputStream(io().out);
+                ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(counted, options,
+                        storesName() ? file.getFileName().toString() : null,
+                        storesName() ? Files.getLastModifiedTime(file).toInstant() : null);
+                long uncompressed;
                 try (InputStream in = Files.newInputStream(file)) {
-                    transfer(in, gzip);
+                    uncompressed = transfer(in, gzip);
                 }
                 gzip.finish();
+                io().out.flush();
+                verboseLine(file, uncompressed, counted.count, "replaced with stdout");
             }
-            io().out.flush();
             return;
         }
         List<GzipResult> results = new ArrayList<>();
@@ -335,6 +461,8 @@ class GzipCommand extends JmmapCommand {
         finish(results);
     }
 
+    private static final String STANDARD_INPUT = "(standard input)";
+
     private Path compressedName(Path file) {
         return file.resolveSibling(file.getFileName() + suffix);
     }
@@ -351,53 +479,152 @@ class GzipCommand extends JmmapCommand {
         return null;
     }
 
+    /** What decompressing one file came to: its result, or a failure and what it concerns. */
+    private record Outcome(GzipResult result, Object subject, Throwable failure) {
+        static Outcome failed(Object subject, Throwable failure) {
+            return new Outcome(null, subject, failure);
+        }
+    }
+
+    /**
+     * Decompresses the files to files, several at once when there are several and threads to spare (each on its
+     * share of the threads: BGZF within the file, other members pipelined); failures and warnings are reported in
+     * the order of the files whatever the order they finish in.
+     */
     private void decompress(List<FileArguments.FileEntry> entries, GzipOptions options) throws Exception {
+        if (toStdout) {
+            decompressToStandardOutput(entries, options);
+            return;
+        }
+        int lanes = Math.max(1, Math.min(entries.size(), options.threads()));
+        GzipOptions perFile = options.withThreads(Math.max(1, options.threads() / lanes));
+        Set<Path> claimed = ConcurrentHashMap.newKeySet();
+        AtomicLong done = new AtomicLong();
         List<GzipResult> results = new ArrayList<>();
-        try (Progress progress = Progress.bytes(io(), !noProgress && !toStdout, "gunzip", totalSize(entries));
+        try (Progress progress = Progress.bytes(io(), !noProgress, "gunzip", totalSize(entries));
              SignalCleanup cleanup = SignalCleanup.guard()) {
-            long done = 0;
-            for (FileArguments.FileEntry entry : entries) {
-                Path file = entry.path();
-                Path out = decompressedName(file);
-                try {
-                    if (toStdout) {
-                        try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file), options)) {
-                            transfer(gzip, io().out);
-                            warnAboutGarbage(file.toString(), gzip.trailingGarbage());
-                        }
-                        continue;
+            if (lanes == 1) {
+                for (FileArguments.FileEntry entry : entries) {
+                    if (!emit(decompressOne(entry, perFile, claimed, done, progress), results)) {
+                        break;
                     }
-                    if (out == null) {
-                        report(file, new Failure(null, "unknown suffix; ignored (-S names it)", "EINVAL"));
-                        continue;
-                    }
-                    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
-                        report(out, new Failure(null, "already exists; not replaced (-f replaces it)", "EEXIST"));
-                        continue;
-                    }
-                    long base = done;
-                    GzipResult result = ParallelGzip.decompress(file, out,
-                            options.withProgress((read, written) -> progress.set(base + read)));
-                    warnAboutGarbage(file.toString(), result.trailingGarbage());
-                    results.add(result);
-                } catch (IOException e) {
-                    report(file, e);
                 }
-                done += entry.size();
-                progress.set(done);
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(lanes, task -> {
+                    Thread thread = new Thread(task, "jmmap-gunzip");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                try {
+                    List<Future<Outcome>> outcomes = new ArrayList<>();
+                    for (FileArguments.FileEntry entry : entries) {
+                        outcomes.add(pool.submit(() -> decompressOne(entry, perFile, claimed, done, progress)));
+                    }
+                    for (Future<Outcome> outcome : outcomes) {
+                        if (!emit(outcome.get(), results)) {
+                            break;
+                        }
+                    }
+                } catch (InterruptedException e) { // SIGINT or SIGTERM: the workers delete their outputs
+                    throw new InterruptedIOException("interrupted");
+                } catch (ExecutionException e) { // not an IOException: a bug or the JVM's, ends the command
+                    if (e.getCause() instanceof Error) {
+                        throw (Error) e.getCause();
+                    }
+                    throw (Exception) e.getCause();
+                } finally {
+                    pool.shutdownNow();
+                    pool.awaitTermination(SignalCleanup.MAX_WAIT_SECONDS, TimeUnit.SECONDS);
+                }
             }
         }
         io().out.flush();
         finish(results);
     }
 
-    /** Removes the inputs of the outputs written (unless -k), and prints them with --json. */
+    /**
+     * Reports an outcome's failure or warning, or keeps its result; false if it was an interruption (SIGINT,
+     * SIGTERM), after which nothing more is started.
+     */
+    private boolean emit(Outcome outcome, List<GzipResult> results) {
+        if (outcome.failure() != null) {
+            report(outcome.subject(), outcome.failure());
+            return !(outcome.failure() instanceof InterruptedIOException
+                    || outcome.failure() instanceof ClosedByInterruptException);
+        }
+        warnAboutGarbage(outcome.result().input().toString(), outcome.result().trailingGarbage());
+        results.add(outcome.result());
+        return true;
+    }
+
+    private Outcome decompressOne(FileArguments.FileEntry entry, GzipOptions options, Set<Path> claimed,
+                                  AtomicLong done, Progress progress) {
+        Path file = entry.path();
+        AtomicLong read = new AtomicLong();
+        try {
+            Path out = decompressedName(file);
+            if (restoresName()) {
+                out = nameInHeader(file, out);
+            }
+            if (out == null) {
+                return Outcome.failed(file, new Failure(null, "unknown suffix; ignored (-S names it)", "EINVAL"));
+            }
+            if (!claimed.add(out.toAbsolutePath().normalize())) {
+                return Outcome.failed(out, new Failure(null, "is the output of another input too; written once",
+                        "EEXIST"));
+            }
+            if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !force) {
+                return Outcome.failed(out, new Failure(null, "already exists; not replaced (-f replaces it)",
+                        "EEXIST"));
+            }
+            return new Outcome(ParallelGzip.decompress(file, out, options.withProgress((bytes, written) ->
+                    progress.set(done.addAndGet(bytes - read.getAndSet(bytes))))), null, null);
+        } catch (IOException | IllegalArgumentException e) {
+            return Outcome.failed(file, e);
+        } finally {
+            progress.set(done.addAndGet(entry.size() - read.getAndSet(entry.size())));
+        }
+    }
+
+    private void decompressToStandardOutput(List<FileArguments.FileEntry> entries, GzipOptions options)
+            throws IOException {
+        for (FileArguments.FileEntry entry : entries) {
+            Path file = entry.path();
+            try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file), options)) {
+                long uncompressed = transfer(gzip, io().out);
+                io().out.flush();
+                warnAboutGarbage(file.toString(), gzip.trailingGarbage());
+                verboseLine(file, uncompressed, entry.size(), "replaced with stdout");
+            } catch (InterruptedIOException | ClosedByInterruptException e) {
+                throw e;
+            } catch (IOException e) {
+                report(file, e);
+            }
+        }
+        io().out.flush();
+    }
+
+    /**
+     * With -N: the output named as the header says (its last component, in the input's directory), or
+     * {@code otherwise} if the header has no name.
+     */
+    private Path nameInHeader(Path file, Path otherwise) throws IOException {
+        try (GzipInputStream gzip = new GzipInputStream(Files.newInputStream(file))) {
+            String stored = gzip.header().name().orElse("");
+            String name = stored.substring(stored.lastIndexOf('/') + 1);
+            return name.isEmpty() || name.equals(".") || name.equals("..") ? otherwise : file.resolveSibling(name);
+        }
+    }
+
+    /** Removes the inputs of the outputs written (unless -k), and prints them with -v and --json. */
     private void finish(List<GzipResult> results) throws IOException {
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (GzipResult result : results) {
             if (!keep) {
                 Files.deleteIfExists(result.input());
             }
+            verboseLine(result.input(), result.uncompressedSize(), result.compressedSize(),
+                    "created " + result.output());
             ObjectNode entry = array.addObject();
             entry.put("input", result.input().toString());
             entry.put("output", result.output().toString());
@@ -424,6 +651,9 @@ class GzipCommand extends JmmapCommand {
                     GzipResult tested = ParallelGzip.test(entry.path(),
                             options.withProgress((read, written) -> progress.set(base + read)));
                     warnAboutGarbage(entry.path().toString(), tested.trailingGarbage());
+                    if (verboseLines()) {
+                        io().err.println(entry.path() + ":\t OK");
+                    }
                     result.put("ok", true);
                     result.put("uncompressed", tested.uncompressedSize());
                 } catch (IOException e) {

@@ -21,8 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "jmmap", mixinStandardHelpOptions = true, versionProvider = Jmmap.Version.class,
         description = "jmmap's tools from the shell: page-cache residency; touch, evict and lock files; parallel "
-                + "gzip; NumPy .npy files; POSIX shared memory segments; JSON values and byte streams shared "
-                + "between processes.",
+                + "gzip; NumPy .npy and Arrow IPC files; POSIX shared memory segments; JSON values and byte "
+                + "streams shared between processes.",
         subcommands = {
                 ResidencyCommand.class,
                 TouchCommand.class,
@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 GzipCommand.class,
                 GunzipCommand.class,
                 NpyCommand.class,
+                ArrowCommand.class,
                 ShmCommand.class,
                 ValueCommand.class,
                 ChannelCommand.class,

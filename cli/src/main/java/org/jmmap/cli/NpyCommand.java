@@ -131,10 +131,13 @@ final class NpyCommand {
         private final long[] shape;
         /** Complex elements are two parts along an extra last axis. */
         private final boolean complex;
+        /** The unit of datetime64 and timedelta64 elements; null for other types. */
+        private final NumpyTime time;
 
-        Elements(TypedArray array, DType dtype) {
+        Elements(TypedArray array, DType dtype, String unit) {
             this.array = array;
             this.dtype = dtype;
+            this.time = unit == null ? null : new NumpyTime(unit);
             this.complex = dtype == DType.COMPLEX64 || dtype == DType.COMPLEX128;
             long[] full = array.shape();
             this.shape = complex ? java.util.Arrays.copyOf(full, full.length - 1) : full;
@@ -172,6 +175,12 @@ final class NpyCommand {
             if (dtype == DType.BOOL) {
                 return ((Long) value) != 0 ? "True" : "False";
             }
+            if (dtype == DType.DATETIME64) {
+                return time.datetime((Long) value);
+            }
+            if (dtype == DType.TIMEDELTA64) {
+                return time.timedelta((Long) value);
+            }
             return value.toString();
         }
 
@@ -183,6 +192,15 @@ final class NpyCommand {
                 add(pair, number(index(flat, 1)));
             } else if (dtype == DType.BOOL) {
                 values.add(((Long) number(index(flat, 0))) != 0);
+            } else if (time != null) {
+                long value = (Long) number(index(flat, 0));
+                if (value == NumpyTime.NAT) {
+                    values.addNull();
+                } else if (dtype == DType.DATETIME64) {
+                    values.add(time.datetime(value));
+                } else {
+                    values.add(new BigDecimal(time.inBaseUnits(value)));
+                }
             } else {
                 add(values, number(index(flat, 0)));
             }
@@ -240,13 +258,15 @@ final class NpyCommand {
                 throw new Failure(file.toString(), "elements of dtype " + npy.header().descr() + " are not numbers "
                         + "(jmmap npy reads numbers, booleans, complex numbers and dates)", "EINVAL");
             default:
-                return new Elements(npy.array(), dtype);
+                return new Elements(npy.array(), dtype, npy.header().unit().orElse(null));
         }
     }
 
     @Command(name = "head", sortOptions = false,
             description = {"Print the first elements of a .npy file, in C order (numpy's a.flat), one a line.",
-                    "Numbers, booleans, complex numbers, and dates and durations as counts of their unit."},
+                    "Numbers, booleans and complex numbers as numpy prints them; datetime64 as ISO 8601 dates "
+                            + "and times down to their unit (2024-01-31T12:00:00), timedelta64 as counts of their "
+                            + "unit (90 seconds), NaT for not-a-time."},
             footerHeading = "%nExamples:%n",
             footer = {"  jmmap npy head temperature.npy", "  jmmap npy head -n 3 --json weights.npy"})
     static final class Head extends JmmapCommand {
@@ -258,7 +278,9 @@ final class NpyCommand {
                 description = "How many elements (default: ${DEFAULT-VALUE}).")
         long count;
 
-        @Option(names = "--json", description = "Print {\"shape\": [...], \"values\": [...]}.")
+        @Option(names = "--json", description = "Print {\"shape\": [...], \"values\": [...]}; with the base "
+                + "\"unit\" of datetime64 (values: ISO 8601 strings) and timedelta64 (values: counts of the "
+                + "unit), NaT as null.")
         boolean json;
 
         @Override
@@ -275,6 +297,9 @@ final class NpyCommand {
                     for (long dimension : npy.header().shape()) {
                         shape.add(dimension);
                     }
+                    if (elements.time != null) {
+                        object.put("unit", elements.time.base());
+                    }
                     ArrayNode values = object.putArray("values");
                     for (long i = 0; i < n; i++) {
                         elements.addTo(values, i);
@@ -290,7 +315,8 @@ final class NpyCommand {
     }
 
     @Command(name = "stats", sortOptions = false,
-            description = {"Print count, min, max, mean and sum of a .npy file's elements.",
+            description = {"Print count, min, max, mean and sum of a .npy file's elements (timedelta64 with "
+                    + "their unit, as numpy prints them).",
                     "Computed in native code over the mapped file, on every core, chunk by chunk (with a progress "
                             + "bar for files of 64 MiB or more); mean in double precision; sum wraps around as "
                             + "numpy's for integers."},
@@ -328,7 +354,7 @@ final class NpyCommand {
                             + " (numbers and booleans only)", "EINVAL");
                 }
                 TypedArray array = npy.array().parallel(parallelism);
-                Summary summary = new Summary(dtype);
+                Summary summary = new Summary(dtype, header.unit().map(NumpyTime::new).orElse(null));
                 long rows = header.rank() == 0 ? 1 : header.shape()[0];
                 long rowBytes = header.rank() == 0 ? header.dataLength() : header.dataLength() / Math.max(1, rows);
                 long step = Math.max(1, CHUNK_BYTES / Math.max(1, rowBytes));
@@ -363,8 +389,12 @@ final class NpyCommand {
         /** Whether min and max are float32 values, printed as such (0.1, not 0.10000000149011612). */
         private boolean float32;
 
-        Summary(DType dtype) {
+        /** The unit of timedelta64 elements, printed with it as numpy does; null for numbers. */
+        private final NumpyTime time;
+
+        Summary(DType dtype, NumpyTime time) {
             this.dtype = dtype;
+            this.time = time;
         }
 
         private boolean floating() {
@@ -436,6 +466,15 @@ final class NpyCommand {
                 put(object, "mean", count == 0 ? null : mean);
                 put(object, "sum", sum);
                 io.out.println(Json.compact(object));
+                return;
+            }
+            if (time != null && count > 0) { // timedelta64: as numpy prints them, NaT if any element is
+                boolean nat = longMin == NumpyTime.NAT;
+                io.out.println("count:  " + count);
+                io.out.println("min:    " + time.timedelta(longMin));
+                io.out.println("max:    " + time.timedelta(nat ? NumpyTime.NAT : longMax));
+                io.out.println("mean:   " + time.timedelta(nat ? NumpyTime.NAT : (long) mean));
+                io.out.println("sum:    " + time.timedelta(nat ? NumpyTime.NAT : longSum));
                 return;
             }
             io.out.println("count:  " + count);

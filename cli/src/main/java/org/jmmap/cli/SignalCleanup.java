@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SignalCleanup implements AutoCloseable {
 
-    private static final long MAX_WAIT_SECONDS = 10;
+    static final long MAX_WAIT_SECONDS = 10;
 
     private final CountDownLatch unwound = new CountDownLatch(1);
     private final Thread hook;

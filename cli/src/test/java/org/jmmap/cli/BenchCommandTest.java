@@ -31,6 +31,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void theOtherRunsOfBenchRun() throws Exception {
+        benchRun("echo \"$*\"\n");
+        assertEquals("--gzip --jdk 17\n", Cli.run(new byte[0], home, "bench", "--gzip", "--jdk", "17").out());
+        assertEquals("--arrow\n", Cli.run(new byte[0], home, "bench", "--arrow").out());
+        assertEquals("--channel\n", Cli.run(new byte[0], home, "bench", "--channel").out());
+        assertEquals("--quick --channel latency\n", Cli.run(new byte[0], home, "bench", "--quick",
+                "--channel=latency").out());
+        assertEquals(2, Cli.run(new byte[0], home, "bench", "--gzip", "--arrow").status());
+        assertEquals(2, Cli.run(new byte[0], home, "bench", "--channel=fast").status());
+    }
+
+    @Test
     void aFailingRunIsAFailure() throws Exception {
         benchRun("exit 3\n");
         Cli.Result result = Cli.run(new byte[0], home, "bench");

@@ -96,4 +96,41 @@ class GzipCommandTest {
         assertEquals(1, result.status());
         assertEquals(List.of("jmmap gzip: (standard input): -l lists files only (ESPIPE)"), result.errLines());
     }
+
+    /** --json when writing files, with -l and with -t: one object per file, a failed test with its reason. */
+    @Test
+    void jsonOfCompressListAndTest() throws Exception {
+        byte[] content = text(150_000);
+        Path file = Files.write(dir.resolve("j.txt"), content);
+        Cli.Result compressed = Cli.run("gzip", "-k", "--json", file.toString());
+        assertEquals(0, compressed.status(), compressed.toString());
+        com.fasterxml.jackson.databind.JsonNode written = Json.MAPPER.readTree(compressed.out()).get(0);
+        Path gz = dir.resolve("j.txt.gz");
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        assertEquals(file.toString(), written.get("input").asText());
+        assertEquals(gz.toString(), written.get("output").asText());
+        assertEquals(content.length, written.get("uncompressed").asLong());
+        assertEquals(Files.size(gz), written.get("compressed").asLong());
+        assertEquals(String.format("%08x", crc.getValue()), written.get("crc32").asText());
+
+        com.fasterxml.jackson.databind.JsonNode listed = Json.MAPPER.readTree(Cli.run("gzip", "-l", "--json",
+                gz.toString()).out()).get(0);
+        assertEquals(Files.size(gz), listed.get("compressed").asLong());
+        assertEquals(content.length, listed.get("uncompressed").asLong());
+        assertEquals(String.format("%08x", crc.getValue()), listed.get("crc32").asText());
+        assertEquals(file.toString(), listed.get("uncompressed_name").asText());
+
+        byte[] bad = Files.readAllBytes(gz);
+        bad[bad.length - 6] ^= 1; // the trailer's CRC-32
+        Path corrupt = Files.write(dir.resolve("bad.gz"), bad);
+        Cli.Result tested = Cli.run("gzip", "-t", "--json", gz.toString(), corrupt.toString());
+        assertEquals(1, tested.status(), tested.toString());
+        com.fasterxml.jackson.databind.JsonNode results = Json.MAPPER.readTree(tested.out());
+        assertTrue(results.get(0).get("ok").asBoolean());
+        assertEquals(false, results.get(1).get("ok").asBoolean());
+        assertTrue(results.get(1).get("error").asText().startsWith("CRC-32 mismatch"), tested.out());
+        assertEquals(1, tested.errLines().size(), tested.stderr());
+        assertTrue(tested.errLines().get(0).endsWith("(EBADMSG)"), tested.stderr());
+    }
 }

@@ -119,6 +119,36 @@ class GzipIT {
         }
     }
 
+    /**
+     * Several files decompressed at once (in parallel across files): each restored byte for byte, failures reported
+     * in the order of the files, the others done all the same.
+     */
+    @Test
+    void severalFilesDecompressedAtOnce() throws Exception {
+        assumeTool("gzip");
+        List<String> args = new ArrayList<>(List.of("gunzip", "-p", "2"));
+        for (int i = 0; i < 12; i++) {
+            Path plain = Files.write(dir.resolve("g" + i), text(20_000 + i * 30_000, i));
+            assertEquals(0, tool("gzip", plain.toString()).status());
+            args.add(dir.resolve("g" + i + ".gz").toString());
+        }
+        Path bad1 = Files.write(dir.resolve("bad1.gz"), "not gzip".getBytes());
+        Path bad2 = Files.write(dir.resolve("bad2.gz"), "not gzip either".getBytes());
+        args.add(3, bad1.toString());
+        args.add(bad2.toString());
+        Cli.Result result = Cli.run(args.toArray(new String[0]));
+        assertEquals(1, result.status(), result.toString());
+        assertEquals(2, result.errLines().size(), result.stderr());
+        assertTrue(result.errLines().get(0).startsWith("jmmap gunzip: " + bad1 + ": not in gzip format"),
+                result.stderr());
+        assertTrue(result.errLines().get(1).startsWith("jmmap gunzip: " + bad2 + ": "), result.stderr());
+        for (int i = 0; i < 12; i++) {
+            assertArrayEquals(text(20_000 + i * 30_000, i), Files.readAllBytes(dir.resolve("g" + i)), "g" + i);
+        }
+        assertEquals(List.of("bad1.gz", "bad2.gz"), leftovers(java.util.stream.IntStream.range(0, 12)
+                .mapToObj(i -> "g" + i).toArray(String[]::new)).stream().sorted().toList());
+    }
+
     /** What gzip, pigz and bgzip write, jmmap gunzip reads. */
     @Test
     void decompressesWhatTheRealToolsWrite() throws Exception {
@@ -232,5 +262,78 @@ class GzipIT {
         JmmapProcess.Result test = JmmapProcess.run("gzip", "-t", gz.toString());
         assertEquals(0, test.status(), test.toString());
         assertEquals("", test.out() + test.stderr());
+    }
+
+    /**
+     * -v prints gzip -v's line per file (the ratio as gzip -l computes it, which gzip -l checks); -t -v "OK"; -c -v
+     * "replaced with stdout".
+     */
+    @Test
+    void verboseLinesAsGzipPrintsThem() throws Exception {
+        assumeTool("gzip");
+        Path file = Files.write(dir.resolve("v.txt"), text(400_000, 9));
+        Path gz = dir.resolve("v.txt.gz");
+        Cli.Result compressed = Cli.run("gzip", "-v", "-k", file.toString());
+        assertEquals(0, compressed.status(), compressed.toString());
+        String theirRatio = tool("gzip", "-l", gz.toString()).out().split("\n")[1].trim().split("\\s+")[2];
+        String ratio = String.format(java.util.Locale.ROOT, "%6s", theirRatio);
+        assertEquals(List.of(file + ":\t" + ratio + " -- created " + gz), compressed.errLines());
+        Cli.Result decompressed = Cli.run("gunzip", "-v", "-f", "-k", gz.toString());
+        assertEquals(List.of(gz + ":\t" + ratio + " -- created " + file), decompressed.errLines());
+        assertEquals(List.of(gz + ":\t OK"), Cli.run("gzip", "-t", "-v", gz.toString()).errLines());
+        Cli.Result toStdout = Cli.run("gunzip", "-c", "-v", gz.toString());
+        assertEquals(List.of(gz + ":\t" + ratio + " -- replaced with stdout"), toStdout.errLines());
+        Path empty = Files.write(dir.resolve("empty"), new byte[0]);
+        assertEquals(List.of(empty + ":\t  0.0% -- created " + empty + ".gz"),
+                Cli.run("gzip", "-v", empty.toString()).errLines());
+        assertEquals(List.of("(standard input):\t OK"), Cli.runWithInput(Files.readAllBytes(gz), "gzip", "-t",
+                "-v").errLines());
+    }
+
+    /**
+     * -N restores the name and time gzip stored in the header; without it the output is the input's name without
+     * .gz; -n stores neither (gzip -N -d then names the output after the .gz file), and the default stores both
+     * (gzip -N -d restores them).
+     */
+    @Test
+    void nameAndTimeWithDashCapitalNAndDashN() throws Exception {
+        assumeTool("gzip");
+        byte[] content = text(100_000, 10);
+        Path original = Files.write(dir.resolve("original.csv"), content);
+        Files.setLastModifiedTime(original, FileTime.fromMillis(1_600_000_000_000L));
+        Path renamed = Files.write(dir.resolve("renamed.gz"), tool("gzip", "-c", original.toString()).stdout());
+        Files.delete(original);
+        Files.setLastModifiedTime(renamed, FileTime.fromMillis(1_700_000_000_000L));
+        Cli.Result restored = Cli.run("gunzip", "-N", "-k", renamed.toString());
+        assertEquals(0, restored.status(), restored.toString());
+        assertArrayEquals(content, Files.readAllBytes(original));
+        assertEquals(FileTime.fromMillis(1_600_000_000_000L), Files.getLastModifiedTime(original));
+        assertEquals(List.of("original.csv", "renamed.gz"), leftovers("x").stream().sorted().toList());
+        Cli.Result plain = Cli.run("gunzip", "-k", renamed.toString());
+        assertEquals(0, plain.status(), plain.toString());
+        assertArrayEquals(content, Files.readAllBytes(dir.resolve("renamed")));
+        assertEquals(FileTime.fromMillis(1_700_000_000_000L), Files.getLastModifiedTime(dir.resolve("renamed")));
+        // -N then -n: the last one counts, as pigz's
+        Files.delete(dir.resolve("renamed"));
+        Cli.Result last = Cli.run("gunzip", "-N", "-n", "-k", renamed.toString());
+        assertEquals(0, last.status(), last.toString());
+        assertArrayEquals(content, Files.readAllBytes(dir.resolve("renamed")));
+        assertEquals(FileTime.fromMillis(1_700_000_000_000L), Files.getLastModifiedTime(dir.resolve("renamed")));
+
+        Path stored = dir.resolve("stored.gz");
+        Path bare = dir.resolve("bare.gz");
+        assertEquals(0, Cli.run("gzip", "-k", "-S", ".x.gz", original.toString()).status());
+        Files.move(dir.resolve("original.csv.x.gz"), stored);
+        assertEquals(0, Cli.run("gzip", "-n", "-k", "-S", ".y.gz", original.toString()).status());
+        Files.move(dir.resolve("original.csv.y.gz"), bare);
+        Files.delete(original);
+        Files.delete(dir.resolve("renamed"));
+        JmmapProcess.Result theirs = tool("gzip", "-d", "-N", "-k", stored.toString());
+        assertEquals(0, theirs.status(), theirs.stderr());
+        assertArrayEquals(content, Files.readAllBytes(original), "gzip -N restores the name jmmap stored");
+        assertEquals(FileTime.fromMillis(1_600_000_000_000L), Files.getLastModifiedTime(original));
+        theirs = tool("gzip", "-d", "-N", "-k", bare.toString());
+        assertEquals(0, theirs.status(), theirs.stderr());
+        assertArrayEquals(content, Files.readAllBytes(dir.resolve("bare")), "-n stored no name");
     }
 }

@@ -126,6 +126,63 @@ class NpyIT {
         });
     }
 
+    /**
+     * head prints datetime64 and timedelta64 elements as numpy's str() does, for every unit, with multipliers,
+     * before 1970, around year 0, far in the future, and NaT; --json gives ISO strings, counts and null.
+     */
+    @Test
+    void headPrintsDatesAndDurationsAsNumpyDoes() throws Exception {
+        JsonNode expected = python(""
+                + "units = ['Y', 'M', 'W', 'D', 'h', 'm', 's', 'ms', 'us', 'ns', 'ps', 'fs', 'as', '10s', '3D', "
+                + "'250ms', '2M']\n"
+                + "values = [0, 1, -1, 59, -61, 1700000000, -1700000000, 86399, 10**9 + 7, -(10**6) - 3, 719527, "
+                + "-719528, -719529, -720000, 2**31, -(2**31), -(2**63)]\n"
+                + "out = {}\n"
+                + "for unit in units:\n"
+                + "    for kind in ['M8', 'm8']:\n"
+                + "        name = kind + '_' + unit\n"
+                + "        a = np.array(values, dtype='int64').view(kind + '[' + unit + ']')\n"
+                + "        np.save(name + '.npy', a.reshape(-1, 1))\n"
+                + "        out[name] = [str(x) for x in a]\n"
+                + "out['m8_generic'] = [str(x) for x in np.array([5, -2, -(2**63)], dtype='int64').view('m8')]\n"
+                + "np.save('m8_generic.npy', np.array([5, -2, -(2**63)], dtype='int64').view('m8'))\n"
+                + "print(json.dumps(out))\n");
+        for (var names = expected.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            String file = dir.resolve(name + ".npy").toString();
+            Cli.Result head = Cli.run("npy", "head", "-n", "100", file);
+            assertEquals(0, head.status(), name + ": " + head);
+            List<String> want = new java.util.ArrayList<>();
+            expected.get(name).forEach(value -> want.add(value.asText()));
+            assertEquals(want, List.of(head.out().split("\n")), name);
+        }
+        Cli.Result json = Cli.run("npy", "head", "-n", "3", "--json", dir.resolve("M8_10s.npy").toString());
+        assertEquals("{\"shape\":[17,1],\"unit\":\"s\",\"values\":[\"1970-01-01T00:00:00\","
+                + "\"1970-01-01T00:00:10\",\"1969-12-31T23:59:50\"]}", json.out().trim());
+        json = Cli.run("npy", "head", "-n", "100", "--json", dir.resolve("m8_250ms.npy").toString());
+        JsonNode values = Json.MAPPER.readTree(json.out()).get("values");
+        assertEquals("ms", Json.MAPPER.readTree(json.out()).get("unit").asText());
+        assertEquals(250, values.get(1).asLong());
+        assertEquals(-250, values.get(2).asLong());
+        assertTrue(values.get(16).isNull(), "NaT is null");
+
+        JsonNode stats = python("out = {}\n"
+                + "for name, values in [('td', [3, 1, 4, 1, 5, -9]), ('td_nat', [3, -(2**63), 4])]:\n"
+                + "    a = np.array(values, dtype='int64').view('m8[10ms]')\n"
+                + "    np.save(name + '.npy', a)\n"
+                + "    out[name] = [str(a.min()), str(a.max()), str(a.mean()), str(a.sum())]\n"
+                + "print(json.dumps(out))\n");
+        for (String name : List.of("td", "td_nat")) {
+            Cli.Result result = Cli.run("npy", "stats", dir.resolve(name + ".npy").toString());
+            assertEquals(0, result.status(), result.toString());
+            List<String> lines = List.of(result.out().split("\n"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(stats.get(name).get(i).asText(), lines.get(i + 1).substring("min:    ".length()),
+                        name + " " + lines.get(i + 1));
+            }
+        }
+    }
+
     private static void assertSame(boolean float32, JsonNode expected, JsonNode actual, String what) {
         if (float32) {
             assertEquals((float) expected.asDouble(), (float) actual.asDouble(), what);

@@ -145,11 +145,15 @@ class PageCacheIT {
         Optional<List<String>> unprivileged = JmmapProcess.withoutCapabilities();
         assumeTrue(unprivileged.isPresent(), "cannot drop CAP_DAC_OVERRIDE here");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-        for (String command : new String[] {"residency", "touch", "evict", "lock"}) {
-            JmmapProcess.Result result = JmmapProcess.run(unprivileged.get(), new byte[0], command,
-                    file.toString());
+        for (String command : new String[] {"residency", "touch", "evict", "lock", "gzip -k", "gzip -t",
+                "npy info", "npy stats"}) {
+            List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add(file.toString());
+            JmmapProcess.Result result = JmmapProcess.run(unprivileged.get(), new byte[0],
+                    args.toArray(new String[0]));
             assertEquals(1, result.status(), command + ": " + result);
-            assertEquals(List.of("jmmap " + command + ": " + file + ": Permission denied (EACCES)"),
+            String name = command.startsWith("gzip") ? "gzip" : command;
+            assertEquals(List.of("jmmap " + name + ": " + file + ": Permission denied (EACCES)"),
                     result.errLines(), command);
         }
     }

@@ -62,6 +62,25 @@ class ProgressIT {
         assertTrue(screen.contains("touched 1 file, 64.0 MiB"), screen);
     }
 
+    /** gzip and npy stats draw theirs too, and print nothing on standard error when it is a pipe. */
+    @Test
+    void gzipAndNpyStatsDrawBarsInATerminal() throws Exception {
+        JmmapProcess.Result gzip = inTerminal("gzip", "-k", "-1", file.toString());
+        assertEquals(0, gzip.status(), gzip.toString());
+        assertTrue(Pattern.compile("gzip +\\d+% .*\\d+/\\d+ MiB").matcher(gzip.out()).find(), gzip.out());
+        Path npy = dir.resolve("big.npy");
+        JmmapProcess.Result created = JmmapProcess.run("npy", "create", npy.toString(), "--dtype", "float64",
+                "--shape", "8388608", "--fill", "0.5");
+        assertEquals(0, created.status(), created.toString());
+        JmmapProcess.Result stats = inTerminal("npy", "stats", npy.toString());
+        assertEquals(0, stats.status(), stats.toString());
+        assertTrue(Pattern.compile("stats +\\d+% .*\\d+/\\d+ MiB").matcher(stats.out()).find(), stats.out());
+        assertTrue(stats.out().contains("sum:    4194304.0"), stats.out());
+        JmmapProcess.Result piped = JmmapProcess.run("npy", "stats", npy.toString());
+        assertEquals("", piped.stderr());
+        assertFalse(piped.out().contains("\r"), piped.out());
+    }
+
     @Test
     void noBarWhenStandardErrorIsNotATerminal() throws Exception {
         JmmapProcess.Result result = JmmapProcess.run("touch", file.toString());
