@@ -55,6 +55,17 @@ final class BlockCompressor implements AutoCloseable {
                 : bound(blockSize);
     }
 
+    /**
+     * How many blocks may be in flight (queued, compressing, or compressed and waiting to be written) with
+     * {@code threads} threads: two per thread and three more, as {@code pigz} sizes its pool of input buffers
+     * ({@code INBUFS(p)}). Beyond the blocks being compressed, the queue then holds enough work to keep the threads
+     * busy while the thread that writes waits for a core on a loaded machine; with two per thread only, the
+     * threads ran out of work whenever it waited longer than one block takes to compress (a few milliseconds).
+     */
+    static int window(int threads) {
+        return 2 * threads + 3;
+    }
+
     /** The block size of BGZF work units: a whole number of 65280-byte members, at least one. */
     static int bgzfBlockSize(int blockSize) {
         return Math.max(1, blockSize / Bgzf.MAX_INPUT) * Bgzf.MAX_INPUT;
