@@ -58,9 +58,8 @@ final class BlockCompressor implements AutoCloseable {
     /**
      * How many blocks may be in flight (queued, compressing, or compressed and waiting to be written) with
      * {@code threads} threads: two per thread and three more, as {@code pigz} sizes its pool of input buffers
-     * ({@code INBUFS(p)}). Beyond the blocks being compressed, the queue then holds enough work to keep the threads
-     * busy while the thread that writes waits for a core on a loaded machine; with two per thread only, the
-     * threads ran out of work whenever it waited longer than one block takes to compress (a few milliseconds).
+     * ({@code INBUFS(p)}). The thread that writes refills the queue only after writing the oldest block; while it
+     * waits for a core, the queued blocks are what keeps the compressing threads busy.
      */
     static int window(int threads) {
         return 2 * threads + 3;
