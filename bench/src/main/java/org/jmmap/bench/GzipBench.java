@@ -89,7 +89,12 @@ public final class GzipBench {
             }
         }
         GzipBench bench = new GzipBench(directory, size, repeat);
-        String report = bench.run();
+        String report;
+        try {
+            report = bench.run();
+        } finally {
+            Files.deleteIfExists(CPU_TIME);
+        }
         System.out.println(report);
         if (out != null) {
             Files.writeString(out, report);

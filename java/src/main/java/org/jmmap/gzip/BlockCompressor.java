@@ -55,6 +55,16 @@ final class BlockCompressor implements AutoCloseable {
                 : bound(blockSize);
     }
 
+    /**
+     * How many blocks may be in flight (queued, compressing, or compressed and waiting to be written) with
+     * {@code threads} threads: two per thread and three more, as {@code pigz} sizes its pool of input buffers
+     * ({@code INBUFS(p)}). The thread that writes refills the queue only after writing the oldest block; while it
+     * waits for a core, the queued blocks are what keeps the compressing threads busy.
+     */
+    static int window(int threads) {
+        return 2 * threads + 3;
+    }
+
     /** The block size of BGZF work units: a whole number of 65280-byte members, at least one. */
     static int bgzfBlockSize(int blockSize) {
         return Math.max(1, blockSize / Bgzf.MAX_INPUT) * Bgzf.MAX_INPUT;

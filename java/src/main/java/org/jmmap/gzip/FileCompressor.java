@@ -21,7 +21,8 @@ import java.util.zip.Deflater;
  * input mapped instead of read: the calling thread cuts each input into blocks and hands them to the worker
  * threads, which copy their block (and the 32 KiB of dictionary before it) out of the mapping, compute its CRC-32
  * and compress it; the calling thread writes the compressed blocks in order, combines their CRCs and writes the
- * trailer. At most two blocks per thread are in flight, which bounds memory whatever the file sizes.
+ * trailer. At most two blocks per thread and three more are in flight ({@link BlockCompressor#window}), which
+ * bounds memory whatever the file sizes.
  *
  * <p>With one thread and {@link GzipFormat#SINGLE_MEMBER}, each file is one deflate stream carried from block to
  * block, as {@code pigz -p 1} and {@code gzip} make it: no block then pays for loading its dictionary (some 8% of
@@ -64,7 +65,7 @@ final class FileCompressor {
 
     private List<GzipResult> run(List<Path> inputs, List<Path> outputs) throws IOException {
         int threads = options.threads();
-        int window = 2 * threads;
+        int window = BlockCompressor.window(threads);
         List<GzipResult> results = new ArrayList<>(inputs.size());
         List<Target> open = new ArrayList<>();
         ArrayDeque<Future<Block>> pending = new ArrayDeque<>();

@@ -15,8 +15,9 @@ import java.util.concurrent.Future;
  * Compresses what is written to it in parallel, as {@code pigz} compresses a pipe, into any {@link OutputStream}:
  * the data is cut into blocks of {@link GzipOptions#blockSize()} bytes that the options' threads compress at once
  * (in the options' {@link GzipFormat}), and the compressed blocks are written to the underlying stream in order, by
- * the thread that calls {@code write}, {@code flush} or {@code close}. At most two blocks per thread are in flight:
- * when they are, {@code write} waits, so a slow underlying stream slows the writer down instead of filling memory.
+ * the thread that calls {@code write}, {@code flush} or {@code close}. At most two blocks per thread and three more
+ * are in flight: when they are, {@code write} waits, so a slow underlying stream slows the writer down instead of
+ * filling memory.
  *
  * <pre>{@code
  * try (OutputStream gz = new ParallelGzipOutputStream(Files.newOutputStream(Path.of("log.gz")),
@@ -85,7 +86,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
         this.format = options.format();
         this.blockSize = format == GzipFormat.BGZF ? BlockCompressor.bgzfBlockSize(options.blockSize())
                 : options.blockSize();
-        this.window = 2 * options.threads();
+        this.window = BlockCompressor.window(options.threads());
         this.progress = options.progress();
         if (format != GzipFormat.BGZF) {
             byte[] header = GzipHeader.encode(name, modified == null ? 0 : GzipHeader.mtimeField(modified),
@@ -108,7 +109,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
     /**
      * Takes {@code length} bytes; compresses and writes whole blocks as they fill, waiting when two blocks per
-     * thread are in flight.
+     * thread and three more are in flight.
      */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jmmap.testing.ChildJvm;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * An input truncated by another party while it is mapped and read: zlib and the CRC32 intrinsic would end the JVM
  * with SIGBUS on such a page, so jmmap never hands them a view of the mapping; the operation must fail with
  * {@code EFAULT} and leave no output. The risky part runs in a child JVM whose exit status tells a crash. And an
- * interrupt leaves no output either.
+ * interrupt leaves no output either, nor does a process killed with SIGKILL in the middle of an operation.
  */
 class GzipCrashSafetyTest {
 
@@ -84,5 +86,43 @@ class GzipCrashSafetyTest {
             }
         }
         Files.delete(text);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"compress", "bgzf", "decompress"})
+    void aProcessKilledMidwayLeavesTheOldOutputAndIndexAsTheyWere(String operation) throws Exception {
+        Path text = Files.write(directory.resolve("in.txt"), Tools.text(8 << 20, 33));
+        Path in = text;
+        if (operation.equals("decompress")) {
+            in = Files.write(directory.resolve("in.gz"), Tools.ok(directory, null, "gzip", "-c", "-1", "in.txt"));
+        }
+        Path out = Files.write(directory.resolve("out"), new byte[] {'o', 'l', 'd'});
+        Path index = Files.write(IndexWriter.indexPath(out), new byte[] {'o', 'l', 'd'});
+        Path log = directory.resolve("child.log");
+        Process child = ChildJvm.of(KilledChild.class, operation, in.toString(), out.toString()).start(log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("started") && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(Files.readString(log).contains("started"), Files.readString(log));
+        } finally {
+            child.destroyForcibly(); // SIGKILL, with the output partly written
+            child.waitFor();
+        }
+        assertEquals(128 + 9, child.exitValue(), "killed by SIGKILL: " + Files.readString(log));
+        assertArrayEquals(new byte[] {'o', 'l', 'd'}, Files.readAllBytes(out));
+        assertArrayEquals(new byte[] {'o', 'l', 'd'}, Files.readAllBytes(index));
+        // What is left beside them: the hidden temporary files of the output (and of the index), which no one
+        // takes for the real thing.
+        String prefix = "." + out.getFileName() + "." + child.pid() + "-";
+        try (Stream<Path> files = Files.list(directory)) {
+            List<String> left = files.map(file -> file.getFileName().toString())
+                    .filter(name -> !List.of("in.txt", "in.gz", "out", "out.gzi", "child.log").contains(name))
+                    .toList();
+            assertTrue(!left.isEmpty() && left.stream().allMatch(name -> name.startsWith(prefix)
+                    || name.startsWith("." + index.getFileName() + "." + child.pid() + "-")), left.toString());
+            assertTrue(left.stream().allMatch(name -> name.endsWith(".tmp")), left.toString());
+        }
     }
 }
