@@ -1,10 +1,15 @@
 package org.jmmap.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jmmap.MapMode;
+import org.jmmap.array.DType;
 import org.jmmap.array.LongArray;
 import org.jmmap.array.NpyFile;
 import org.jmmap.lock.LockMode;
@@ -48,15 +53,15 @@ public class ArrayLockBenchmark {
         LongArray array;
         private Thread writer;
         private volatile boolean running;
-        private final java.util.concurrent.atomic.AtomicLong rowsWritten = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong rowsWritten = new AtomicLong();
 
         abstract boolean wholeArray();
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             Path file = BenchFiles.scratchFile("rows");
-            java.nio.file.Files.delete(file);
-            npy = NpyFile.create(file, org.jmmap.array.DType.INT64, ROWS, COLUMNS);
+            Files.delete(file);
+            npy = NpyFile.create(file, DType.INT64, ROWS, COLUMNS);
             array = npy.longs();
             running = true;
             writer = new Thread(() -> {
@@ -69,13 +74,13 @@ public class ArrayLockBenchmark {
                         try (RangeLock lock = wholeArray() ? rows.lock(LockMode.EXCLUSIVE)
                                 : row.lock(LockMode.EXCLUSIVE)) {
                             row.fill(random.nextLong());
-                            java.util.concurrent.locks.LockSupport.parkNanos(HOLD_NANOS);
+                            LockSupport.parkNanos(HOLD_NANOS);
                         }
                         rowsWritten.incrementAndGet();
-                        java.util.concurrent.locks.LockSupport.parkNanos(HOLD_NANOS);
+                        LockSupport.parkNanos(HOLD_NANOS);
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, "row writer");
             writer.start();
@@ -88,7 +93,7 @@ public class ArrayLockBenchmark {
             System.out.println("(writer: " + rowsWritten.get() + " rows, " + (wholeArray() ? "whole-array" : "row")
                     + " locks)");
             npy.close();
-            java.nio.file.Files.deleteIfExists(npy.file());
+            Files.deleteIfExists(npy.file());
         }
     }
 

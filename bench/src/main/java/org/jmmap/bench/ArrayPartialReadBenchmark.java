@@ -1,5 +1,6 @@
 package org.jmmap.bench;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,7 +69,7 @@ public class ArrayPartialReadBenchmark {
                 chunk.clear().limit((int) Math.min(chunk.capacity(), end - position));
                 while (chunk.hasRemaining()) {
                     if (channel.read(chunk, position + chunk.position()) < 0) {
-                        throw new java.io.EOFException(file + " ends at " + (position + chunk.position()));
+                        throw new EOFException(file + " ends at " + (position + chunk.position()));
                     }
                 }
                 chunk.flip();

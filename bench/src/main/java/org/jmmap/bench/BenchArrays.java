@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.jmmap.Advice;
 import org.jmmap.MapMode;
 import org.jmmap.array.DType;
 import org.jmmap.array.DoubleArray;
@@ -136,7 +137,7 @@ final class BenchArrays {
     /** Opens {@code file} read-only with its page tables filled, as the numpy worker's memmap has them after a pass. */
     static NpyFile openWarm(Path file) throws IOException {
         NpyFile npy = NpyFile.open(file, MapMode.READ_ONLY);
-        npy.mapping().advise(org.jmmap.Advice.POPULATE_READ);
+        npy.mapping().advise(Advice.POPULATE_READ);
         return npy;
     }
 }
