@@ -40,4 +40,4 @@ mkdir -p "$out"
 mapfile -t files < <(find "$sources" -name '*.java' | sort)
 echo "[INFO] jmmap: compiling ${#files[@]} JDK 22+ source file(s) with $javac into META-INF/versions/22"
 # On the class path, the base classes' module-info is ignored: the versioned classes join the module's packages.
-"$javac" --release 22 -Xlint:all -Werror -implicit:none -d "$out" -cp "$classes" "${files[@]}"
+"$javac" --release 22 -Xlint:all -Werror -implicit:none -XDstringConcat=inline -d "$out" -cp "$classes" "${files[@]}"

@@ -9,18 +9,13 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
 import org.jmmap.internal.Errors;
-import org.jmmap.internal.PosixFiles;
 
 /**
  * A memory-mapped file or anonymous memory region, of any length (one object, also beyond 2 GiB), with the POSIX
@@ -84,15 +79,9 @@ public final class Mapping implements AutoCloseable {
     private static final boolean FAULT_GUARD = NATIVE.name().equals("jni");
     private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
 
-    private static final int O_RDONLY = C.get("O_RDONLY");
-    private static final int O_RDWR = C.get("O_RDWR");
-    private static final int O_CREAT = C.get("O_CREAT");
-    private static final int O_EXCL = C.get("O_EXCL");
     private static final int PROT_READ = C.get("PROT_READ");
     private static final int PROT_WRITE = C.get("PROT_WRITE");
     private static final int MAP_SHARED = C.get("MAP_SHARED");
-    private static final int MAP_PRIVATE = C.get("MAP_PRIVATE");
-    private static final int MAP_ANONYMOUS = C.get("MAP_ANONYMOUS");
     private static final int MAP_HUGETLB = C.get("MAP_HUGETLB");
     private static final int MAP_LOCKED = C.get("MAP_LOCKED");
     private static final int MS_SYNC = C.get("MS_SYNC");
@@ -102,10 +91,8 @@ public final class Mapping implements AutoCloseable {
     private static final int MREMAP_FIXED = C.get("MREMAP_FIXED");
     private static final int MREMAP_DONTUNMAP = C.find("MREMAP_DONTUNMAP").orElse(0);
     private static final int MLOCK_ONFAULT = C.find("MLOCK_ONFAULT").orElse(0);
-    private static final int MODE_CREATE = 0666; // narrowed by the umask, as for any new file
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final MapOption[] NO_OPTIONS = {};
 
     private final MapMode mode;
     /** The mapped file, or null for anonymous memory and shared memory. */
@@ -117,7 +104,7 @@ public final class Mapping implements AutoCloseable {
     /** mmap flags from the options, reused by resize. */
     private final int optionFlags;
     /** The open descriptor of a READ_WRITE file mapping (resize needs it), or null. */
-    private final Descriptor descriptor;
+    private final MappingOpener.Descriptor descriptor;
     private final Cleaner.Cleanable descriptorCleanup;
     /** Serializes close and resize. */
     private final Object lock = new Object();
@@ -145,20 +132,15 @@ public final class Mapping implements AutoCloseable {
      */
     private final boolean guardedAtomics;
 
-    private Mapping(MapMode mode, Path file, long fileOffset, int optionFlags, Descriptor descriptor, Region region) {
-        this(mode, file, null, fileOffset, optionFlags, descriptor, region);
-    }
-
-    private Mapping(MapMode mode, Path file, String segment, long fileOffset, int optionFlags, Descriptor descriptor,
-                    Region region) {
-        this.mode = mode;
-        this.file = file;
-        this.segment = segment;
-        this.fileOffset = fileOffset;
-        this.optionFlags = optionFlags;
-        this.descriptor = descriptor;
+    private Mapping(MappingOpener.Opened opened) {
+        this.mode = opened.mode();
+        this.file = opened.file();
+        this.segment = opened.segment();
+        this.fileOffset = opened.fileOffset();
+        this.optionFlags = opened.optionFlags();
+        this.descriptor = opened.descriptor();
         this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
-        this.region = region;
+        this.region = opened.region();
         this.memory = region.memory;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
         // A shared memory object can be truncated underneath as a file can.
@@ -177,7 +159,7 @@ public final class Mapping implements AutoCloseable {
      * @throws ErrnoException                      if {@code mmap} fails (for example {@code ENOMEM})
      */
     public static Mapping map(Path file, MapMode mode) throws IOException {
-        return mapFile(file, mode, 0, -1, NO_OPTIONS);
+        return new Mapping(MappingOpener.file(file, mode, 0, -1, MappingOpener.NO_OPTIONS, null));
     }
 
     /**
@@ -198,8 +180,8 @@ public final class Mapping implements AutoCloseable {
      */
     public static Mapping map(Path file, MapMode mode, long offset, long length, MapOption... options)
             throws IOException {
-        checkFileRange(offset, length);
-        return mapFile(file, mode, offset, length, options);
+        MappingOpener.checkFileRange(offset, length);
+        return new Mapping(MappingOpener.file(file, mode, offset, length, options, null));
     }
 
     /**
@@ -213,12 +195,7 @@ public final class Mapping implements AutoCloseable {
      *                                  huge pages)
      */
     public static Mapping anonymous(long length, MapOption... options) throws IOException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length=" + length + ": must be > 0");
-        }
-        int optionFlags = optionFlags(options);
-        Region region = mapAnonymous(length, optionFlags);
-        return new Mapping(MapMode.PRIVATE, null, 0, optionFlags, null, region);
+        return new Mapping(MappingOpener.anonymous(length, MapMode.PRIVATE, options));
     }
 
     /**
@@ -227,11 +204,7 @@ public final class Mapping implements AutoCloseable {
      * {@link Advice#REMOVE} applies. Its {@link #mode()} is {@link MapMode#READ_WRITE}; resize copies.
      */
     static Mapping anonymousShared(long length) throws IOException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("length=" + length + ": must be > 0");
-        }
-        Region region = mapAnonymous(length, MAP_SHARED);
-        return new Mapping(MapMode.READ_WRITE, null, 0, MAP_SHARED, null, region);
+        return new Mapping(MappingOpener.anonymous(length, MapMode.READ_WRITE, MappingOpener.NO_OPTIONS));
     }
 
     /** The page size of this system in bytes. */
@@ -247,201 +220,24 @@ public final class Mapping implements AutoCloseable {
         return NATIVE.name();
     }
 
-    private static void checkFileRange(long offset, long length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset=" + offset + ": must be >= 0");
-        }
-        if (length <= 0) {
-            throw new IllegalArgumentException("length=" + length + ": must be > 0");
-        }
-        if (offset > Long.MAX_VALUE - length - PAGE_SIZE) {
-            throw new IllegalArgumentException(
-                    "offset=" + offset + " length=" + length + ": offset + length overflows a long");
-        }
-    }
-
-    private static int optionFlags(MapOption[] options) {
-        int flags = 0;
-        for (MapOption option : Objects.requireNonNull(options, "options")) {
-            switch (Objects.requireNonNull(option, "option")) {
-                case POPULATE:
-                    flags |= C.get("MAP_POPULATE");
-                    break;
-                case NORESERVE:
-                    flags |= C.get("MAP_NORESERVE");
-                    break;
-                case HUGE_PAGES:
-                    flags |= MAP_HUGETLB;
-                    break;
-                case LOCKED:
-                    flags |= MAP_LOCKED;
-                    break;
-                default:
-                    throw new AssertionError(option);
-            }
-        }
-        return flags;
-    }
-
-    /** @param length the length to map, or -1 for the whole file */
-    private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options)
-            throws IOException {
-        return mapFile(file, mode, offset, length, options, null);
-    }
-
-    /** Decides the length to map once the file's size is known; used by {@link MmapFile}. */
-    @FunctionalInterface
-    interface LengthRule {
-        /**
-         * The length to map, at most {@code fileSize - offset}, or an exception saying why the file cannot be
-         * mapped.
-         */
-        long lengthFor(long fileSize) throws IOException;
-    }
-
     /**
      * Maps an existing file as {@link MmapFile} does (as Python's {@code mmap} maps a descriptor): never creates,
      * extends or shrinks the file; {@code rule} decides the length from the file's size; the mapping keeps its
      * descriptor in every mode, for {@link #descriptorFileSize()}.
      */
-    static Mapping mapExisting(Path file, MapMode mode, long offset, LengthRule rule) throws IOException {
-        return mapFile(file, mode, offset, 0, NO_OPTIONS, Objects.requireNonNull(rule, "rule"));
+    static Mapping mapExisting(Path file, MapMode mode, long offset, MappingOpener.LengthRule rule)
+            throws IOException {
+        return new Mapping(MappingOpener.file(file, mode, offset, 0, MappingOpener.NO_OPTIONS,
+                Objects.requireNonNull(rule, "rule")));
     }
 
     /**
-     * @param length the length to map, or -1 for the whole file; ignored with a {@code rule}
-     * @param rule   null, or how to decide the length of an existing file that is neither created nor extended
+     * Maps {@code length} bytes of the POSIX shared memory object open on {@code fd}, for {@link SharedMemory};
+     * takes over {@code fd} ({@link MappingOpener#sharedMemory}).
      */
-    private static Mapping mapFile(Path file, MapMode mode, long offset, long length, MapOption[] options,
-                                   LengthRule rule) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(mode, "mode");
-        int optionFlags = optionFlags(options);
-        if (file.getFileSystem() != FileSystems.getDefault()) {
-            throw new IllegalArgumentException("file=" + file + ": only files of the default file system can be mapped");
-        }
-        boolean whole = length < 0;
-        boolean writable = mode == MapMode.READ_WRITE;
-        byte[] name = PosixFiles.encode(file);
-        int openFlags = PosixFiles.openFlags(writable ? O_RDWR : O_RDONLY);
-        int fd = openRetrying(name, openFlags, 0);
-        boolean created = false;
-        if (fd == -Errors.ENOENT && writable && !whole && rule == null) {
-            fd = openRetrying(name, openFlags | O_CREAT | O_EXCL, MODE_CREATE);
-            created = fd >= 0;
-            if (fd == -Errors.EEXIST) { // created by someone else in between
-                fd = openRetrying(name, openFlags, 0);
-            }
-        }
-        if (fd < 0) {
-            throw Errors.file("open", fd, file, "file=" + file + ", mode=" + mode);
-        }
-        long restoreSize = -1;
-        boolean keepDescriptor = false;
-        try {
-            long size = NATIVE.fileSize(fd);
-            if (size == -Errors.ENODEV) {
-                throw new IOException("cannot map " + file + ": not a regular file");
-            } else if (size < 0) {
-                throw Errors.file("fstat", size, file, "file=" + file);
-            }
-            if (rule != null) {
-                length = rule.lengthFor(size);
-            } else if (whole) {
-                if (size == 0) {
-                    throw new IOException("cannot map " + file + ": the file is empty (map(file, READ_WRITE, 0, "
-                            + "length) creates or extends a file)");
-                }
-                length = size;
-            }
-            long end = offset + length;
-            if (size < end) {
-                if (!writable || rule != null) {
-                    throw new EOFException(file + " is " + size + " bytes long, but the " + mode + " mapping needs "
-                            + "offset=" + offset + " length=" + length + " (up to byte " + end + ")");
-                }
-                int extended = NATIVE.ftruncate(fd, end);
-                if (extended < 0) {
-                    throw Errors.file("ftruncate", extended, file, "file=" + file + ", length=" + end);
-                }
-                restoreSize = size;
-            }
-            int protection = mode == MapMode.READ_ONLY ? PROT_READ : PROT_READ | PROT_WRITE;
-            int flags = (mode == MapMode.PRIVATE ? MAP_PRIVATE : MAP_SHARED) | optionFlags;
-            Region region = mapRegion(fd, offset, length, protection, flags, mode == MapMode.READ_ONLY,
-                    "file=" + file + ", mode=" + mode);
-            Descriptor descriptor = null;
-            if (writable || rule != null) {
-                descriptor = new Descriptor(fd);
-                keepDescriptor = true;
-            }
-            return new Mapping(mode, file, offset, optionFlags, descriptor, region);
-        } catch (IOException | RuntimeException | Error e) {
-            if (restoreSize >= 0) {
-                NATIVE.ftruncate(fd, restoreSize);
-            }
-            if (created) {
-                Files.deleteIfExists(file);
-            }
-            throw e;
-        } finally {
-            if (!keepDescriptor) {
-                NATIVE.close(fd); // the mapping holds its own reference to the file
-            }
-        }
-    }
-
-    /**
-     * {@code open}, retried after a garbage collection when descriptors run out (EMFILE, ENFILE) while READ_WRITE
-     * mappings hold some: those dropped without close are closed by the Cleaner, as {@link Region#mmapRetrying}
-     * does for address space.
-     */
-    static int openRetrying(byte[] name, int flags, int mode) {
-        int fd = NATIVE.open(name, flags, mode);
-        if ((fd != -Errors.EMFILE && fd != -Errors.ENFILE) || Descriptor.OPEN.get() == 0) {
-            return fd;
-        }
-        return (int) Region.retryAfterCollection(() -> NATIVE.open(name, flags, mode),
-                failed -> failed == -Errors.EMFILE || failed == -Errors.ENFILE);
-    }
-
-    private static Region mapRegion(int fd, long offset, long length, int protection, int flags, boolean readOnly,
-                                    String what) throws ErrnoException {
-        long skip = offset % PAGE_SIZE;
-        long mapLength = skip + length;
-        long base = Region.mmapRetrying(0, mapLength, protection, flags, fd, offset - skip);
-        if (base < 0) {
-            throw Errors.errno("mmap", base, what + ", offset=" + offset + ", length=" + length, hint(base, flags));
-        }
-        long granule = (flags & MAP_HUGETLB) != 0 ? HugePages.size() : PAGE_SIZE;
-        long mappedLength = (mapLength + granule - 1) / granule * granule;
-        return new Region(base, mappedLength, skip, length, readOnly);
-    }
-
-    private static Region mapAnonymous(long length, int optionFlags) throws ErrnoException {
-        if (length > Long.MAX_VALUE - HugePages.size()) {
-            throw new IllegalArgumentException("length=" + length + ": too large");
-        }
-        // optionFlags holds MAP_SHARED only for anonymousShared
-        int sharing = (optionFlags & MAP_SHARED) != 0 ? 0 : MAP_PRIVATE;
-        return mapRegion(-1, 0, length, PROT_READ | PROT_WRITE, sharing | MAP_ANONYMOUS | optionFlags, false,
-                "anonymous");
-    }
-
-    private static String hint(long result, int flags) {
-        if ((flags & MAP_LOCKED) != 0 && (result == -Errors.EAGAIN || result == -Errors.EPERM)) {
-            return "LOCKED is limited by RLIMIT_MEMLOCK ('ulimit -l') unless the process has CAP_IPC_LOCK";
-        }
-        if (result != -Errors.ENOMEM) {
-            return (flags & MAP_HUGETLB) != 0 && result == -Errors.EINVAL
-                    ? "HUGE_PAGES needs anonymous memory or a hugetlbfs file" : null;
-        }
-        if ((flags & MAP_HUGETLB) != 0) {
-            return "HUGE_PAGES takes pages from /proc/sys/vm/nr_hugepages, which may be too small; "
-                    + "Advice.HUGE_PAGE asks for transparent huge pages instead";
-        }
-        return "out of address space or map entries: check 'ulimit -v', /proc/sys/vm/max_map_count and "
-                + "/proc/sys/vm/overcommit_memory";
+    static Mapping sharedMemory(String segment, int fd, MapMode mode, long length, MapOption... options)
+            throws IOException {
+        return new Mapping(MappingOpener.sharedMemory(segment, fd, mode, length, options));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1375,7 +1171,7 @@ public final class Mapping implements AutoCloseable {
     }
 
     private void resizeAnonymous(Region old, long newLength) throws IOException {
-        Region fresh = mapAnonymous(newLength, optionFlags);
+        Region fresh = MappingOpener.mapAnonymous(newLength, optionFlags);
         long kept = Math.min(old.length, newLength);
         long keptPages = (kept + PAGE_SIZE - 1) & -(long) PAGE_SIZE;
         // Move the pages instead of copying them when the kernel can leave the old range mapped behind
@@ -1421,8 +1217,8 @@ public final class Mapping implements AutoCloseable {
         }
         Region fresh;
         try {
-            fresh = mapRegion(fd, fileOffset, newLength, PROT_READ | PROT_WRITE, MAP_SHARED | optionFlags, false,
-                    source() + ", mode=" + mode);
+            fresh = MappingOpener.mapRegion(fd, fileOffset, newLength, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | optionFlags, false, source() + ", mode=" + mode);
         } catch (IOException | RuntimeException e) {
             if (newSize > size) {
                 NATIVE.ftruncate(fd, size);
@@ -1501,60 +1297,4 @@ public final class Mapping implements AutoCloseable {
         return "Mapping[" + what + (r == Region.CLOSED ? ", closed]" : ", length=" + r.length + "]");
     }
 
-    /**
-     * Maps {@code length} bytes from the start of the POSIX shared memory object open on {@code fd}, named
-     * {@code segment} (with its leading '/'), for {@link SharedMemory}. Takes over {@code fd}: a
-     * {@code READ_WRITE} mapping keeps it (resize needs it), otherwise, and on failure, it is closed here.
-     * {@code READ_ONLY} needs {@code fd} readable, {@code READ_WRITE} readable and writable, {@code PRIVATE}
-     * readable (copy-on-write). The object must already be at least {@code length} bytes long.
-     */
-    static Mapping sharedMemory(String segment, int fd, MapMode mode, long length, MapOption... options)
-            throws IOException {
-        boolean keepDescriptor = false;
-        try {
-            Objects.requireNonNull(segment, "segment");
-            Objects.requireNonNull(mode, "mode");
-            if (length <= 0) {
-                throw new IllegalArgumentException("length=" + length + ": must be > 0");
-            }
-            checkFileRange(0, length);
-            int optionFlags = optionFlags(options);
-            int protection = mode == MapMode.READ_ONLY ? PROT_READ : PROT_READ | PROT_WRITE;
-            int flags = (mode == MapMode.PRIVATE ? MAP_PRIVATE : MAP_SHARED) | optionFlags;
-            Region region = mapRegion(fd, 0, length, protection, flags, mode == MapMode.READ_ONLY,
-                    "segment=" + segment + ", mode=" + mode);
-            Descriptor descriptor = null;
-            if (mode == MapMode.READ_WRITE) {
-                descriptor = new Descriptor(fd);
-                keepDescriptor = true;
-            }
-            return new Mapping(mode, null, segment, 0, optionFlags, descriptor, region);
-        } finally {
-            if (!keepDescriptor) {
-                NATIVE.close(fd);
-            }
-        }
-    }
-
-    /** The descriptor of a READ_WRITE file mapping; closed by {@link #close()} or, if forgotten, by the Cleaner. */
-    private static final class Descriptor implements Runnable {
-        /** Descriptors held by mappings, closed or forgotten, that are not closed yet. */
-        static final AtomicLong OPEN = new AtomicLong();
-
-        final int fd;
-        private final AtomicBoolean closed = new AtomicBoolean();
-
-        Descriptor(int fd) {
-            this.fd = fd;
-            OPEN.incrementAndGet();
-        }
-
-        @Override
-        public void run() {
-            if (closed.compareAndSet(false, true)) {
-                NATIVE.close(fd);
-                OPEN.decrementAndGet();
-            }
-        }
-    }
 }

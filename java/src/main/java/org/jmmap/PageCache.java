@@ -62,7 +62,7 @@ public final class PageCache {
         if (length < 0) {
             throw new IllegalArgumentException("length=" + length + ": must be >= 0 (0: to the end of the file)");
         }
-        int fd = Mapping.openRetrying(PosixFiles.encode(file), OPEN_FLAGS, 0);
+        int fd = MappingOpener.openRetrying(PosixFiles.encode(file), OPEN_FLAGS, 0);
         if (fd < 0) {
             throw Errors.file("open", fd, file, "file=" + file + ", O_RDONLY");
         }

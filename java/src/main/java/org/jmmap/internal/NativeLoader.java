@@ -2,14 +2,18 @@ package org.jmmap.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Loads libjmmap.so: from {@code -Djmmap.library.path} (a directory holding it, or the file itself) when that is
@@ -102,6 +106,36 @@ final class NativeLoader {
         throw error;
     }
 
+    /**
+     * A new directory under {@code java.io.tmpdir} that only this user can enter, made by one {@code mkdir}. Not
+     * {@code Files.createTempDirectory}: its random name comes from {@code SecureRandom}, whose first use starts the
+     * security providers (tens of milliseconds of the first mapping of a JVM). A name that exists already, whoever
+     * made it, is skipped; {@code mkdir} neither follows nor reuses anything at the path, so a guessed name gains an
+     * attacker nothing.
+     */
+    private static Path createPrivateDirectory() throws IOException {
+        Path temporary = Paths.get(System.getProperty("java.io.tmpdir"));
+        FileAttribute<Set<PosixFilePermission>> ownerOnly =
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        String pid;
+        try { // from /proc/self: ProcessHandle.current() would start the JDK's process reaper threads
+            pid = Files.readSymbolicLink(Paths.get("/proc/self")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            pid = "java"; // no /proc: the name only has to be new
+        }
+        long stamp = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            Path directory = temporary.resolve("jmmap-" + pid + "-" + Long.toHexString(stamp + attempt));
+            try {
+                return Files.createDirectory(directory, ownerOnly);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 99) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static void loadFromJar() throws IOException {
         String resource = resourcePath();
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
@@ -110,8 +144,7 @@ final class NativeLoader {
                 throw new IOException("not on the class path, which carries "
                         + (carried.isEmpty() ? "no jmmap native library" : "the library for " + carried));
             }
-            Path directory = Files.createTempDirectory("jmmap-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path directory = createPrivateDirectory();
             Path file = directory.resolve(LIBRARY_FILE);
             try {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
