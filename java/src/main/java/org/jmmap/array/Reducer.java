@@ -377,23 +377,41 @@ final class Reducer {
     static void axis(TypedArray a, int axis, Op op, Store store) {
         long reduced = a.shape[axis];
         long reducedStride = a.strides[axis];
+        // The output axes (the others, in order): their lengths, strides in the input and in the C-order output.
+        // Neighbours that are contiguous in the input too are merged: the columns of a (time, lat, lon) mean
+        // over time are all lat x lon cells, read in long runs, not one row of lon at a time.
         int rank = a.shape.length;
-        int outRank = rank - 1;
-        int[] axes = new int[outRank];
-        for (int k = 0, o = 0; k < rank; k++) {
+        long[] lengths = new long[rank - 1];
+        long[] inputStrides = new long[rank - 1];
+        long[] outStrides = new long[rank - 1];
+        int outRank = 0;
+        for (int k = 0; k < rank; k++) {
             if (k != axis) {
-                axes[o++] = k;
+                lengths[outRank] = a.shape[k];
+                inputStrides[outRank++] = a.strides[k];
             }
         }
-        long[] outStrides = new long[outRank];
         long outSize = 1;
         for (int o = outRank - 1; o >= 0; o--) {
             outStrides[o] = outSize;
-            outSize *= a.shape[axes[o]];
+            outSize *= lengths[o];
         }
         if (outSize == 0) {
             return;
         }
+        int joined = 0;
+        for (int o = 0; o < outRank; o++) {
+            if (joined > 0 && inputStrides[joined - 1] == inputStrides[o] * lengths[o]) {
+                lengths[joined - 1] *= lengths[o];
+                inputStrides[joined - 1] = inputStrides[o];
+                outStrides[joined - 1] = outStrides[o];
+            } else {
+                lengths[joined] = lengths[o];
+                inputStrides[joined] = inputStrides[o];
+                outStrides[joined++] = outStrides[o];
+            }
+        }
+        outRank = joined;
         long identity = identity(a.dtype, op);
         if (reduced == 0 && (op == Op.MIN || op == Op.MAX)) {
             throw new NoSuchElementException(op.name + "(" + axis + ") along an empty axis (shape "
@@ -402,12 +420,12 @@ final class Reducer {
         // The columns: the output axis whose elements lie closest together in memory.
         int column = -1;
         for (int o = 0; o < outRank; o++) {
-            if (a.shape[axes[o]] > 1 && (column < 0 || a.strides[axes[o]] <= a.strides[axes[column]])) {
+            if (lengths[o] > 1 && (column < 0 || inputStrides[o] <= inputStrides[column])) {
                 column = o;
             }
         }
-        long width = column < 0 ? 1 : a.shape[axes[column]];
-        long columnStride = column < 0 ? a.itemSize : a.strides[axes[column]];
+        long width = column < 0 ? 1 : lengths[column];
+        long columnStride = column < 0 ? a.itemSize : inputStrides[column];
         long outColumnStride = column < 0 ? 1 : outStrides[column];
         // The other output axes, walked one combination at a time.
         int others = column < 0 ? outRank : outRank - 1;
@@ -415,7 +433,7 @@ final class Reducer {
         long[] otherOut = new long[others];
         for (int o = 0, n = 0; o < outRank; o++) {
             if (o != column) {
-                otherDims[n] = new long[] {a.shape[axes[o]], a.strides[axes[o]]};
+                otherDims[n] = new long[] {lengths[o], inputStrides[o]};
                 otherOut[n++] = outStrides[o];
             }
         }
