@@ -13,6 +13,7 @@ static const family_onload families[] = {
     jmmap_lock_onload,
     jmmap_futex_onload,
     jmmap_bulk_onload,
+    jmmap_reduce_onload,
 };
 
 int jmmap_register(JNIEnv *env, jclass backend, const JNINativeMethod *methods, int count) {

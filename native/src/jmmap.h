@@ -34,6 +34,7 @@ int jmmap_shm_onload(JNIEnv *env, jclass backend);
 int jmmap_lock_onload(JNIEnv *env, jclass backend);
 void jmmap_lock_onunload(void);
 int jmmap_futex_onload(JNIEnv *env, jclass backend);
+int jmmap_reduce_onload(JNIEnv *env, jclass backend);
 
 /* Retries a call interrupted by a signal; `expr` must evaluate to -1 with errno set on failure. */
 #define JMMAP_RETRY_EINTR(result, expr)                                                             \

@@ -138,6 +138,10 @@ static int64_t last_index_of_unguarded(const unsigned char *haystack, size_t hay
         return guarded_result;                                                                      \
     } while (0)
 
+int jmmap_guarded(int (*operation)(void *argument), void *argument) {
+    RUN_GUARDED(int, operation(argument));
+}
+
 int64_t jmmap_index_of(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     if (needle_length == 0) {
         return 0;

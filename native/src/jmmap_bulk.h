@@ -17,6 +17,11 @@ int jmmap_fault_guard_install(void);
 /* Restores the previous handler if ours is still the installed one. */
 void jmmap_fault_guard_uninstall(void);
 
+/* Runs operation(argument) with the guard armed: its result, or -EFAULT if a page it touched is no longer backed
+ * by its file. For the other families' bulk work (reductions); operation must hold no lock and allocate nothing
+ * that a jump out of it would leak. */
+int jmmap_guarded(int (*operation)(void *argument), void *argument);
+
 /* First index of needle in haystack, -1 if absent, -EFAULT on a fault. An empty needle is found at 0. */
 int64_t jmmap_index_of(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 /* Last index of needle in haystack, -1 if absent, -EFAULT on a fault. An empty needle is found at the end. */

@@ -80,29 +80,48 @@ JMMAP_CHECK_SIGNATURE(munlock0, munlock0);
 
 /* One byte per page of [address, address + length) into residency (bit 0: resident). `address` must be page
  * aligned; residency must hold at least ceil(length / page size) bytes. */
-static jint mincore0(JNIEnv *env, jclass clazz, jlong address, jlong length, jbyteArray residency) {
+/* mincore(2) over [address, address + length) (address page-aligned), packed into `bits`: page i is bit (i & 63)
+ * of bits[i >> 6], set when resident; `bits` may be NULL to count only. Works through a small vector on the stack,
+ * so a call allocates nothing whatever the length. Returns the number of resident pages, or -errno (-EINVAL also
+ * when `bits` is too short). */
+static jlong residency0(JNIEnv *env, jclass clazz, jlong address, jlong length, jlongArray bits) {
     (void)clazz;
-    long page_size = sysconf(_SC_PAGESIZE);
-    size_t pages = ((size_t)length + (size_t)page_size - 1) / (size_t)page_size;
-    if ((size_t)(*env)->GetArrayLength(env, residency) < pages) {
+    enum { CHUNK_WORDS = 64, CHUNK_PAGES = CHUNK_WORDS * 64 };
+    size_t page_size = (size_t)sysconf(_SC_PAGESIZE);
+    size_t pages = ((size_t)length + page_size - 1) / page_size;
+    if (bits != NULL && (size_t)(*env)->GetArrayLength(env, bits) < (pages + 63) / 64) {
         return -EINVAL;
     }
-    unsigned char *vector = malloc(pages == 0 ? 1 : pages);
-    if (vector == NULL) {
-        return -ENOMEM;
-    }
-    int result;
-    JMMAP_RETRY_EINTR(result, mincore((void *)(intptr_t)address, (size_t)length, vector));
-    if (result != 0) {
-        int saved = errno;
-        free(vector);
-        return -saved;
-    }
-    (*env)->SetByteArrayRegion(env, residency, 0, (jsize)pages, (const jbyte *)vector);
-    free(vector);
-    return 0;
+    unsigned char vector[CHUNK_PAGES];
+    jlong words[CHUNK_WORDS];
+    jlong resident = 0;
+    size_t first = 0;
+    do { /* at least once: a zero length still has its address checked */
+        size_t count = pages - first < CHUNK_PAGES ? pages - first : CHUNK_PAGES;
+        size_t chunk_length = first + count == pages ? (size_t)length - first * page_size : count * page_size;
+        int result;
+        JMMAP_RETRY_EINTR(result, mincore((void *)((uintptr_t)address + first * page_size), chunk_length, vector));
+        if (result != 0) {
+            return -errno;
+        }
+        size_t word_count = (count + 63) / 64;
+        for (size_t w = 0; w < word_count; w++) {
+            size_t in_word = count - w * 64 < 64 ? count - w * 64 : 64;
+            uint64_t word = 0;
+            for (size_t i = 0; i < in_word; i++) {
+                word |= (uint64_t)(vector[w * 64 + i] & 1) << i;
+            }
+            words[w] = (jlong)word;
+            resident += __builtin_popcountll(word);
+        }
+        if (bits != NULL && word_count > 0) {
+            (*env)->SetLongArrayRegion(env, bits, (jsize)(first / 64), (jsize)word_count, words);
+        }
+        first += count;
+    } while (first < pages);
+    return resident;
 }
-JMMAP_CHECK_SIGNATURE(mincore0, mincore0);
+JMMAP_CHECK_SIGNATURE(residency0, residency0);
 
 /* A direct ByteBuffer over [address, address + length). Returns NULL with an exception pending on failure. */
 static jobject newDirectBuffer0(JNIEnv *env, jclass clazz, jlong address, jint length) {
@@ -120,7 +139,7 @@ int jmmap_mman_onload(JNIEnv *env, jclass backend) {
         {"madvise0", "(JJI)I", (void *)madvise0},
         {"mlock0", "(JJI)I", (void *)mlock0},
         {"munlock0", "(JJ)I", (void *)munlock0},
-        {"mincore0", "(JJ[B)I", (void *)mincore0},
+        {"residency0", "(JJ[J)J", (void *)residency0},
         {"newDirectBuffer0", "(JI)Ljava/nio/ByteBuffer;", (void *)newDirectBuffer0},
     };
     return jmmap_register(env, backend, methods, (int)JMMAP_ARRAY_LENGTH(methods));

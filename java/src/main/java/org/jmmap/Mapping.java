@@ -390,7 +390,7 @@ public final class Mapping implements AutoCloseable {
      * mappings hold some: those dropped without close are closed by the Cleaner, as {@link Region#mmapRetrying}
      * does for address space.
      */
-    private static int openRetrying(byte[] name, int flags, int mode) {
+    static int openRetrying(byte[] name, int flags, int mode) {
         int fd = NATIVE.open(name, flags, mode);
         if ((fd != -Errors.EMFILE && fd != -Errors.ENFILE) || Descriptor.OPEN.get() == 0) {
             return fd;
@@ -400,7 +400,7 @@ public final class Mapping implements AutoCloseable {
     }
 
     /** The path in the encoding the JDK uses for file names. */
-    private static byte[] encode(Path file) {
+    static byte[] encode(Path file) {
         String encoding = System.getProperty("sun.jnu.encoding");
         Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
                 : Charset.defaultCharset();
@@ -1282,7 +1282,7 @@ public final class Mapping implements AutoCloseable {
     /** Which pages of the mapping are resident in memory now ({@code mincore}). */
     public Residency residency() throws IOException {
         Region r = open();
-        return residency(0, r.length);
+        return residency(0, r.length, null);
     }
 
     /**
@@ -1290,31 +1290,45 @@ public final class Mapping implements AutoCloseable {
      * result is the page holding byte {@code offset}.
      */
     public Residency residency(long offset, long length) throws IOException {
+        return residency(offset, length, null);
+    }
+
+    /**
+     * {@link #residency(long, long)} into {@code reuse}'s storage where it is large enough: for callers that ask
+     * often (a monitor, a residency map redrawn each second) and want no garbage. {@code reuse} is overwritten and
+     * returned; if its storage is too small for the range, or it is null, a new {@code Residency} is returned and
+     * {@code reuse} is left as it was.
+     */
+    public Residency residency(long offset, long length, Residency reuse) throws IOException {
         Region r = region;
         checkRange(r, offset, length);
         long start = alignDown(r.address + offset);
         long end = r.address + offset + length;
         long pages = (end - start + PAGE_SIZE - 1) / PAGE_SIZE;
-        long[] bits = new long[(int) ((pages + 63) >>> 6)];
-        byte[] chunk = new byte[(int) Math.min(pages, 1 << 20)];
-        for (long page = 0; page < pages; page += chunk.length) {
-            int count = (int) Math.min(chunk.length, pages - page);
-            long chunkStart = start + page * PAGE_SIZE;
-            long chunkLength = Math.min((long) count * PAGE_SIZE, end - chunkStart);
-            int result = NATIVE.mincore(chunkStart, chunkLength, chunk);
-            if (result < 0) {
-                Reference.reachabilityFence(r);
-                throw Errors.errno("mincore", result, "offset=" + offset + ", length=" + length);
-            }
-            for (int i = 0; i < count; i++) {
-                if ((chunk[i] & 1) != 0) {
-                    long p = page + i;
-                    bits[(int) (p >>> 6)] |= 1L << p;
-                }
-            }
-        }
+        Residency into = reuse != null && reuse.fits(pages) ? reuse : Residency.forPages(pages);
+        long resident = NATIVE.residency(start, end - start, into.bits());
         Reference.reachabilityFence(r);
-        return new Residency(pages, bits);
+        if (resident < 0) {
+            throw Errors.errno("mincore", resident, "offset=" + offset + ", length=" + length);
+        }
+        into.set(pages, resident);
+        return into;
+    }
+
+    /**
+     * How many pages of {@code [offset, offset + length)} are resident in memory now ({@code mincore}), counting
+     * the partial pages at either end; allocates nothing.
+     */
+    public long residentPages(long offset, long length) throws IOException {
+        Region r = region;
+        checkRange(r, offset, length);
+        long start = alignDown(r.address + offset);
+        long resident = NATIVE.residency(start, r.address + offset + length - start, null);
+        Reference.reachabilityFence(r);
+        if (resident < 0) {
+            throw Errors.errno("mincore", resident, "offset=" + offset + ", length=" + length);
+        }
+        return resident;
     }
 
     private static long alignDown(long address) {

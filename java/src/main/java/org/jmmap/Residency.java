@@ -3,21 +3,39 @@ package org.jmmap;
 /**
  * Which pages of a range were resident in memory when {@link Mapping#residency()} asked the kernel
  * ({@code mincore(2)}). Page 0 is the page holding the first byte of the range. A snapshot: pages come and go.
+ * A result passed back to {@link Mapping#residency(long, long, Residency)} is overwritten by the next snapshot.
  */
 public final class Residency {
 
-    private final long pages;
+    private long pages;
     private final long[] bits;
-    private final long residentPages;
+    private long residentPages;
 
-    Residency(long pages, long[] bits) {
-        this.pages = pages;
+    private Residency(long[] bits) {
         this.bits = bits;
-        long count = 0;
-        for (long word : bits) {
-            count += Long.bitCount(word);
+    }
+
+    /** An empty result with room for {@code pages} pages, for {@link Mapping} to fill. */
+    static Residency forPages(long pages) {
+        if (pages > (long) Integer.MAX_VALUE << 6) {
+            throw new IllegalArgumentException("pages=" + pages + ": at most " + ((long) Integer.MAX_VALUE << 6));
         }
-        this.residentPages = count;
+        return new Residency(new long[(int) ((pages + 63) >>> 6)]);
+    }
+
+    /** Whether this result's storage holds {@code pages} pages. */
+    boolean fits(long pages) {
+        return (pages + 63) >>> 6 <= bits.length;
+    }
+
+    /** The storage {@link Mapping} fills: page {@code i} is bit {@code i & 63} of word {@code i >>> 6}. */
+    long[] bits() {
+        return bits;
+    }
+
+    void set(long pages, long residentPages) {
+        this.pages = pages;
+        this.residentPages = residentPages;
     }
 
     /** Number of pages in the range. */

@@ -68,6 +68,43 @@ class MappingKernelResidencyTest {
         return residency;
     }
 
+    /**
+     * {@code residentPages} counts what {@code residency} reports, partial pages at both ends included; a result
+     * passed back is refilled in place when it is large enough, and left alone when it is not.
+     */
+    @Test
+    void residentPagesAndReusedResultsAgreeWithResidency() throws IOException {
+        try (Mapping memory = smallPageMemory(200)) {
+            for (long page = 0; page < 200; page += 3) {
+                memory.putByte(page * PAGE, (byte) 1);
+            }
+            Residency whole = memory.residency();
+            assertEquals(67, whole.residentPages());
+            assertEquals(67, memory.residentPages(0, memory.length()));
+            assertEquals(1, memory.residentPages(3L * PAGE + 100, 1), "one byte of a resident page");
+            assertEquals(1, memory.residentPages(3L * PAGE - 1, 2), "two bytes straddling pages 2 and 3: one");
+            assertEquals(2, memory.residentPages(3L * PAGE - 1, 3L * PAGE + 2), "pages 2 to 6: 3 and 6");
+            assertEquals(0, memory.residentPages(PAGE, PAGE));
+            assertEquals(0, memory.residentPages(3L * PAGE, 0), "an empty range");
+
+            Residency reused = memory.residency(0, memory.length(), Residency.class.cast(whole));
+            assertTrue(reused == whole, "refilled in place");
+            memory.putByte(PAGE, (byte) 1);
+            assertTrue(memory.residency(0, 10L * PAGE, reused) == reused, "a shorter range fits too");
+            assertEquals(10, reused.pages());
+            assertEquals(List.of(0L, 1L, 3L, 6L, 9L), residentPages(reused));
+            assertThrows(IndexOutOfBoundsException.class, () -> reused.isResident(10));
+
+            Residency small = memory.residency(0, PAGE);
+            Residency grown = memory.residency(0, memory.length(), small);
+            assertFalse(grown == small, "too small: a new result");
+            assertEquals(1, small.pages(), "and the one passed is left alone");
+            assertEquals(68, grown.residentPages());
+            assertThrows(IndexOutOfBoundsException.class, () -> memory.residentPages(0, memory.length() + 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> memory.residency(-1, 1, reused));
+        }
+    }
+
     /** Fresh anonymous memory has no resident page; reading or writing a page makes exactly that one resident. */
     @Test
     void anonymousPagesBecomeResidentWhenTouched() throws IOException {

@@ -107,7 +107,10 @@ class MappingLeakTest {
             while (System.nanoTime() < deadline) {
                 System.gc();
                 Thread.sleep(10);
-                if (descriptors() == descriptorsTarget && mapsLines().size() == mapsTarget
+                // Fewer maps lines is not a leak: the C library's malloc arenas and the JVM's own areas shrink
+                // and merge on their own schedule (seen with JNA's allocations on JDK 25); a leak of 100 000
+                // cycles adds lines.
+                if (descriptors() == descriptorsTarget && mapsLines().size() <= mapsTarget
                         && Region.pendingTombstones() == 0) {
                     return true;
                 }

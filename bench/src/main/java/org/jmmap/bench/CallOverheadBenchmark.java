@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The cost of one kernel call on one resident page of a file mapping, time per call: {@code advise(NORMAL)}
- * (madvise), {@code sync(ASYNC)} (msync(MS_ASYNC)) and {@code residency} (mincore). For each: jmmap's public method on
+ * (madvise), {@code sync(ASYNC)} (msync(MS_ASYNC)) and {@code residency} (mincore; also into a reused result, and
+ * {@code residentPages}, which count without allocating). For each: jmmap's public method on
  * the JNI backend ({@code _jni}) and on the JNA backend ({@code _jna}, the baseline, in a JVM started with
  * {@code -Djmmap.backend=jna}), an FFM downcall to the same libc function ({@code _ffm}, JDK 22+), and the call
  * repeated in a C loop ({@code _cLoop}: the system call alone, no Java-to-native transition). The per-call overhead
@@ -42,6 +43,7 @@ public class CallOverheadBenchmark {
     private Mapping mapping;
     private long address;
     private int page;
+    private Residency reused;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -59,6 +61,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "advise_cLoop") // per-call overhead at most 0.2x JNA's
     public Mapping advise_jni() throws IOException {
         mapping.advise(0, page, Advice.NORMAL);
         return mapping;
@@ -83,6 +86,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "sync_cLoop") // per-call overhead at most 0.2x JNA's
     public Mapping sync_jni() throws IOException {
         mapping.sync(0, page, SyncMode.ASYNC);
         return mapping;
@@ -107,6 +111,7 @@ public class CallOverheadBenchmark {
     }
 
     @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
     public Residency residency_jni() throws IOException {
         return mapping.residency(0, page);
     }
@@ -116,6 +121,21 @@ public class CallOverheadBenchmark {
     @Fork(jvmArgsPrepend = JNA)
     public Residency residency_jna() throws IOException {
         return residency_jni();
+    }
+
+    /** The result's storage reused from call to call: nothing allocated. */
+    @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
+    public Residency residency_jniReused() throws IOException {
+        reused = mapping.residency(0, page, reused);
+        return reused;
+    }
+
+    /** Only the count of resident pages: nothing allocated. */
+    @Benchmark
+    @SpeedTarget(min = 5.0, net = "residency_cLoop")
+    public long residency_jniCount() throws IOException {
+        return mapping.residentPages(0, page);
     }
 
     @Benchmark

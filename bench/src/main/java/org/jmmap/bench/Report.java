@@ -281,6 +281,25 @@ public final class Report {
             return new Speed(speed, speed * relative, null);
         }
 
+        /**
+         * The speed of {@code result}'s overhead against {@code reference}'s: both times less {@code net}'s, the bare
+         * cost that neither path can avoid (times only).
+         */
+        static Speed ofOverhead(Result result, Result reference, Result net) {
+            if (!result.lowerIsBetter() || !result.unit().equals(net.unit()) || !reference.unit().equals(net.unit())) {
+                return new Speed(Double.NaN, 0, "scores not comparable");
+            }
+            double overhead = result.score() - net.score();
+            double referenceOverhead = reference.score() - net.score();
+            if (overhead <= 0 || referenceOverhead <= 0) {
+                return new Speed(Double.NaN, 0, "no overhead above " + net.method() + " to compare");
+            }
+            double speed = referenceOverhead / overhead;
+            double relative = Math.hypot(Math.hypot(result.error(), net.error()) / overhead,
+                    Math.hypot(reference.error(), net.error()) / referenceOverhead);
+            return new Speed(speed, speed * relative, null);
+        }
+
         static Speed missing(String why) {
             return new Speed(Double.NaN, 0, why);
         }
@@ -314,18 +333,38 @@ public final class Report {
 
     /** The speed of {@code result} against the reference of {@code target} in {@code run}. */
     static Speed speedForTarget(Run run, Result result, SpeedTarget target) {
+        Result reference;
         if (target.against().isEmpty()) {
-            return speedVsBaseline(run, result);
+            Speed plain = speedVsBaseline(run, result);
+            if (target.net().isEmpty() || !plain.available()) {
+                return plain;
+            }
+            reference = run.find(result.className(), ClassInfo.of(result.className()).baselineOf(result.method()),
+                    result.params());
+        } else {
+            reference = run.find(result.className(), target.against(), result.params());
+            if (reference == null) {
+                return Speed.missing(target.against() + " is not in this run");
+            }
         }
-        Result reference = run.find(result.className(), target.against(), result.params());
-        return reference == null ? Speed.missing(target.against() + " is not in this run")
-                : Speed.of(result, reference);
+        if (target.net().isEmpty()) {
+            return Speed.of(result, reference);
+        }
+        Result net = run.find(result.className(), target.net(), result.params());
+        return net == null ? Speed.missing(target.net() + " is not in this run")
+                : Speed.ofOverhead(result, reference, net);
+    }
+
+    /** {@code target >= 1.00x}, with {@code vs <method>} and {@code net of <method>} when the target names them. */
+    static String targetHead(SpeedTarget target) {
+        return String.format(Locale.ROOT, "target >= %.2fx%s%s", target.min(),
+                target.against().isEmpty() ? "" : " vs " + target.against(),
+                target.net().isEmpty() ? "" : " net of " + target.net());
     }
 
     /** {@code target >= 1.00x: met (1.23x)}, {@code ... vs ffm: not met (0.80x)} or {@code ...: n/a (why)}. */
     static String targetText(SpeedTarget target, Speed speed) {
-        String head = String.format(Locale.ROOT, "target >= %.2fx%s: ", target.min(),
-                target.against().isEmpty() ? "" : " vs " + target.against());
+        String head = targetHead(target) + ": ";
         if (!speed.available()) {
             return head + NOT_AVAILABLE + " (" + speed.missing() + ")";
         }
@@ -451,9 +490,7 @@ public final class Report {
             StringJoiner targets = new StringJoiner("; ");
             for (Map.Entry<SpeedTarget, List<String>> entry : targetStates.entrySet()) {
                 SpeedTarget target = entry.getKey();
-                targets.add(String.format(Locale.ROOT, "target >= %.2fx%s: %s", target.min(),
-                        target.against().isEmpty() ? "" : " vs " + target.against(),
-                        String.join(", ", entry.getValue())));
+                targets.add(targetHead(target) + ": " + String.join(", ", entry.getValue()));
             }
             out.append(row).append(' ').append(targets).append(" |\n");
         }

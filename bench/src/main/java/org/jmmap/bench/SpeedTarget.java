@@ -32,6 +32,16 @@ public @interface SpeedTarget {
      */
     String against() default "";
 
+    /**
+     * A benchmark method of the same class whose time both sides pay and neither can avoid (a system call repeated
+     * in C), or "" for none. When set, the target compares overheads: speed is
+     * {@code (reference - net) / (method - net)}, so "per-call overhead at most 0.2x JNA's" is
+     * {@code @SpeedTarget(min = 5.0, net = "advise_cLoop")} on a method whose group's baseline is the JNA one.
+     *
+     * @return a method name of the same class, or ""
+     */
+    String net() default "";
+
     /** Holds several targets of one method (e.g. one against {@code MappedByteBuffer}, one against FFM). */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)

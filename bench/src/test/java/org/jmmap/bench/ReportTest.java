@@ -185,11 +185,35 @@ class ReportTest {
     @Test
     void mainWritesTheMarkdownFile(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("table.md");
-        Report.main(new String[] {"--machine", "test machine", fixture("fixture-jdk17.json").toString(),
-            out.toString()});
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream standardOutput = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try { // the table goes to standard output as well; kept out of the build's log
+            Report.main(new String[] {"--machine", "test machine", fixture("fixture-jdk17.json").toString(),
+                out.toString()});
+        } finally {
+            System.setOut(standardOutput);
+        }
         String written = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+        assertEquals(written, printed.toString(StandardCharsets.UTF_8), "printed as written");
         assertTrue(written.startsWith("JDK 17: OpenJDK 64-Bit Server VM 17.0.15, test machine;"), written);
         assertTrue(written.contains("### FixtureBenchmark"), written);
+    }
+
+    /** An overhead target subtracts the bare cost from both times: (reference - net) / (result - net). */
+    @Test
+    void overheadSpeedSubtractsTheBareCost() {
+        Result jni = new Result(FIXTURE, "call_jni", "", 130, 2, "ns/op", List.of());
+        Result jna = new Result(FIXTURE, "call_jna", "", 400, 3, "ns/op", List.of());
+        Result bare = new Result(FIXTURE, "call_cLoop", "", 100, 1, "ns/op", List.of());
+        Report.Speed overhead = Report.Speed.ofOverhead(jni, jna, bare);
+        assertTrue(overhead.available());
+        assertEquals(10.0, overhead.value(), 1e-9, "300 ns of overhead against 30");
+        assertEquals(400.0 / 130, Report.Speed.of(jni, jna).value(), 1e-9, "the plain speed, for contrast");
+        Result belowBare = new Result(FIXTURE, "call_jni", "", 90, 2, "ns/op", List.of());
+        assertFalse(Report.Speed.ofOverhead(belowBare, jna, bare).available(), "nothing left to compare");
+        Result throughput = new Result(FIXTURE, "call_jni", "", 90, 2, "ops/ms", List.of());
+        assertFalse(Report.Speed.ofOverhead(throughput, jna, bare).available(), "times only");
     }
 
     @Test

@@ -66,10 +66,14 @@ public interface Backend {
     int munlock(long address, long length);
 
     /**
-     * {@code mincore(2)} over the page-aligned {@code address}: one byte per page into {@code residency}, whose
-     * bit 0 tells whether the page is resident.
+     * {@code mincore(2)} over {@code [address, address + length)}, {@code address} page-aligned, packed into
+     * {@code bits}: page {@code i} of the range is bit {@code i & 63} of {@code bits[i >>> 6]}, set if the page is
+     * resident, clear if not (words past the range's last page are left alone). {@code bits} may be null to count
+     * only; otherwise it needs {@code ceil(pages / 64)} words ({@code -EINVAL} if shorter).
+     *
+     * @return the number of resident pages, or {@code -errno}
      */
-    int mincore(long address, long length, byte[] residency);
+    long residency(long address, long length, long[] bits);
 
     /** A direct, big-endian {@code ByteBuffer} over {@code [address, address + length)}. */
     ByteBuffer newDirectBuffer(long address, int length);
@@ -177,4 +181,41 @@ public interface Backend {
 
     /** {@code futex(FUTEX_WAKE)}: wakes at most {@code count} waiters of the int at {@code address}; the number woken. */
     int futexWake(long address, int count);
+
+    // Reductions (jmmap_reduce.h). The numbers are jmmap's own; the C side checks them at compile time.
+
+    /** Element types of {@link #reduce}: bool (0 or 1), signed and unsigned integers, IEEE floats. */
+    int ELEMENT_BOOL = 0;
+    int ELEMENT_INT8 = 1;
+    int ELEMENT_UINT8 = 2;
+    int ELEMENT_INT16 = 3;
+    int ELEMENT_UINT16 = 4;
+    int ELEMENT_INT32 = 5;
+    int ELEMENT_UINT32 = 6;
+    int ELEMENT_INT64 = 7;
+    int ELEMENT_UINT64 = 8;
+    int ELEMENT_FLOAT16 = 9;
+    int ELEMENT_FLOAT32 = 10;
+    int ELEMENT_FLOAT64 = 11;
+    /** Reductions of {@link #reduce}: sum (in the accumulator type), sum in double, min, max. */
+    int REDUCE_SUM = 0;
+    int REDUCE_SUM_DOUBLE = 1;
+    int REDUCE_MIN = 2;
+    int REDUCE_MAX = 3;
+    /** The row width of a whole-array reduction: that many independent accumulators. */
+    int REDUCE_LANES = 16;
+
+    /**
+     * For every row {@code k} in {@code [0, count)} and column {@code j} in {@code [0, width)}:
+     * {@code accumulators[j] = op(accumulators[j], x(k, j))}, where {@code x(k, j)} is the element at byte
+     * {@code k * stride + j * elementStride} of {@code data} (a direct view of mapped memory holding every such
+     * element), byte-swapped when {@code swapped}. The accumulators are 8 bytes each in this machine's byte order
+     * at the start of the direct buffer {@code accumulators}: doubles for float elements and for
+     * {@link #REDUCE_SUM_DOUBLE}, otherwise int64 (wrapping sums, signed min and max) or, for min and max of
+     * unsigned elements, uint64. Floating-point min and max propagate NaN as numpy does. Returns 0, or -EFAULT if
+     * a page of the data is no longer backed by its file (JNI backend; the JNA one raises HotSpot's
+     * {@link InternalError} as its buffer access does).
+     */
+    int reduce(ByteBuffer data, int element, boolean swapped, int reduction, long count, long stride, long width,
+               long elementStride, ByteBuffer accumulators);
 }

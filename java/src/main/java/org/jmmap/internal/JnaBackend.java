@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -36,28 +37,30 @@ final class JnaBackend implements Backend {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    private final JnaPlatformTable platform;
     private final Constants constants;
     private final Errno errno;
 
-    private JnaBackend(Constants constants, Errno errno) {
+    private JnaBackend(JnaPlatformTable platform, Constants constants, Errno errno) {
+        this.platform = platform;
         this.constants = constants;
         this.errno = errno;
     }
 
     static Backend create() {
-        String platform = NativeLoader.platform();
-        Map<String, Long> table = JnaPlatformTable.constants(platform);
-        Object[][] errnos = JnaPlatformTable.errnos(platform);
-        if (table == null || errnos == null) {
-            throw new UnsatisfiedLinkError("the JNA backend has no constant table for " + platform);
+        String name = NativeLoader.platform();
+        JnaPlatformTable platform = JnaPlatformTable.of(name);
+        if (platform == null) {
+            throw new UnsatisfiedLinkError("the JNA backend has no constant table for " + name);
         }
+        Map<String, Long> table = platform.constants();
         table.put("PAGE_SIZE", (long) LibC.getpagesize());
         Errno errno = new Errno();
-        for (Object[] entry : errnos) {
+        for (Object[] entry : platform.errnos()) {
             int number = (Integer) entry[0];
             errno.add(number, (String) entry[1], LibC.strerror(number));
         }
-        return new JnaBackend(new Constants(table), errno);
+        return new JnaBackend(platform, new Constants(table), errno);
     }
 
     /** The libc functions, bound by JNA direct mapping. */
@@ -149,18 +152,18 @@ final class JnaBackend implements Backend {
 
     @Override
     public long fileSize(int fd) {
-        byte[] status = new byte[JnaPlatformTable.STAT_SIZE];
+        byte[] status = new byte[platform.statSize];
         try {
             LibC.fstat(fd, status);
         } catch (LastErrorException e) {
             return -e.getErrorCode();
         }
         ByteBuffer fields = ByteBuffer.wrap(status).order(ByteOrder.nativeOrder());
-        int mode = fields.getInt(JnaPlatformTable.STAT_MODE_OFFSET);
+        int mode = fields.getInt(platform.statModeOffset);
         if ((mode & JnaPlatformTable.S_IFMT) != JnaPlatformTable.S_IFREG) {
             return -errno.number("ENODEV").getAsInt();
         }
-        return fields.getLong(JnaPlatformTable.STAT_SIZE_OFFSET);
+        return fields.getLong(platform.statSizeOffset);
     }
 
     @Override
@@ -264,14 +267,43 @@ final class JnaBackend implements Backend {
     }
 
     @Override
-    public int mincore(long address, long length, byte[] residency) {
-        long pages = (length + constants.pageSize() - 1) / constants.pageSize();
-        if (residency.length < pages) {
+    public long residency(long address, long length, long[] bits) {
+        int pageSize = constants.pageSize();
+        long pages = (length + pageSize - 1) / pageSize;
+        if (bits != null && bits.length < (pages + 63) >>> 6) {
             return -errno.number("EINVAL").getAsInt();
         }
+        byte[] vector = new byte[(int) Math.min(Math.max(pages, 1), 1 << 16)];
+        long resident = 0;
+        long first = 0;
+        do { // at least once: a zero length still has its address checked
+            int count = (int) Math.min(vector.length, pages - first);
+            long chunkLength = first + count == pages ? length - first * pageSize : (long) count * pageSize;
+            int result = mincore(address + first * pageSize, chunkLength, vector);
+            if (result < 0) {
+                return result;
+            }
+            if (bits != null) { // chunks start at a multiple of 64 pages: their words are theirs alone
+                Arrays.fill(bits, (int) (first >>> 6), (int) ((first + count + 63) >>> 6), 0L);
+            }
+            for (int i = 0; i < count; i++) {
+                if ((vector[i] & 1) != 0) {
+                    resident++;
+                    if (bits != null) {
+                        long page = first + i;
+                        bits[(int) (page >>> 6)] |= 1L << page;
+                    }
+                }
+            }
+            first += count;
+        } while (first < pages);
+        return resident;
+    }
+
+    private static int mincore(long address, long length, byte[] vector) {
         while (true) {
             try {
-                return LibC.mincore(address, length, residency);
+                return LibC.mincore(address, length, vector);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) {
                     return -e.getErrorCode();
@@ -556,6 +588,96 @@ final class JnaBackend implements Backend {
                     0, 0);
         } catch (LastErrorException e) {
             return -e.getErrorCode();
+        }
+    }
+
+    // Reductions, in Java over the buffer: a page no longer backed by its file raises HotSpot's InternalError here.
+
+    @Override
+    public int reduce(ByteBuffer data, int element, boolean swapped, int reduction, long count, long stride,
+                      long width, long elementStride, ByteBuffer accumulators) {
+        ByteOrder nativeOrder = ByteOrder.nativeOrder();
+        ByteBuffer in = data.duplicate().order(swapped == (nativeOrder == ByteOrder.BIG_ENDIAN)
+                ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        ByteBuffer out = accumulators.duplicate().order(nativeOrder);
+        int columns = (int) width;
+        boolean unsigned = element == ELEMENT_UINT8 || element == ELEMENT_UINT16 || element == ELEMENT_UINT32
+                || element == ELEMENT_UINT64;
+        if (element >= ELEMENT_FLOAT16 || reduction == REDUCE_SUM_DOUBLE) {
+            double[] values = new double[columns];
+            for (int j = 0; j < columns; j++) {
+                values[j] = out.getDouble(j * 8);
+            }
+            for (long k = 0; k < count; k++) {
+                for (int j = 0; j < columns; j++) {
+                    double x = doubleAt(in, element, (int) (k * stride + j * elementStride));
+                    double a = values[j];
+                    values[j] = reduction == REDUCE_MIN ? (x < a || x != x ? x : a)
+                            : reduction == REDUCE_MAX ? (x > a || x != x ? x : a) : a + x;
+                }
+            }
+            for (int j = 0; j < columns; j++) {
+                out.putDouble(j * 8, values[j]);
+            }
+        } else {
+            long[] values = new long[columns];
+            for (int j = 0; j < columns; j++) {
+                values[j] = out.getLong(j * 8);
+            }
+            for (long k = 0; k < count; k++) {
+                for (int j = 0; j < columns; j++) {
+                    long x = longAt(in, element, (int) (k * stride + j * elementStride));
+                    long a = values[j];
+                    if (reduction == REDUCE_SUM) {
+                        values[j] = a + x;
+                    } else {
+                        int order = unsigned ? Long.compareUnsigned(x, a) : Long.compare(x, a);
+                        values[j] = reduction == REDUCE_MIN ? (order < 0 ? x : a) : (order > 0 ? x : a);
+                    }
+                }
+            }
+            for (int j = 0; j < columns; j++) {
+                out.putLong(j * 8, values[j]);
+            }
+        }
+        return 0;
+    }
+
+    private static long longAt(ByteBuffer in, int element, int at) {
+        switch (element) {
+            case ELEMENT_BOOL:
+                return in.get(at) != 0 ? 1 : 0;
+            case ELEMENT_INT8:
+                return in.get(at);
+            case ELEMENT_UINT8:
+                return in.get(at) & 0xffL;
+            case ELEMENT_INT16:
+                return in.getShort(at);
+            case ELEMENT_UINT16:
+                return in.getShort(at) & 0xffffL;
+            case ELEMENT_INT32:
+                return in.getInt(at);
+            case ELEMENT_UINT32:
+                return in.getInt(at) & 0xffff_ffffL;
+            default:
+                return in.getLong(at);
+        }
+    }
+
+    private static double doubleAt(ByteBuffer in, int element, int at) {
+        switch (element) {
+            case ELEMENT_FLOAT16:
+                return Half.toFloat(in.getShort(at));
+            case ELEMENT_FLOAT32:
+                return in.getFloat(at);
+            case ELEMENT_FLOAT64:
+                return in.getDouble(at);
+            case ELEMENT_UINT64:
+                long bits = in.getLong(at);
+                // unsigned: halve keeping the lowest bit as a sticky bit, convert (rounding once), double
+                return bits >= 0 ? (double) bits : (double) (bits >>> 1 | bits & 1) * 2.0;
+            default:
+                return longAt(in, element, at);
         }
     }
 }

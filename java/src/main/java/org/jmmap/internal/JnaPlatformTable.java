@@ -4,20 +4,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The constant and errno tables the JNA backend needs, typed in per platform because JNA cannot read C headers.
- * {@code JnaBackendTest} checks every value against the ones libjmmap.so reads from the headers, which is how a
- * wrong value here (JNA's own {@code Mman} swaps {@code MS_SYNC} and {@code MS_INVALIDATE}) gets caught.
+ * What the JNA backend needs to know about a platform and cannot read from C headers, typed in per platform: flag
+ * values, errno names, and the layouts of the structs it hands to libc. {@code JnaBackendTest} checks every value
+ * against the ones libjmmap.so read from the headers of the running platform, and {@code JnaPlatformTableTest}
+ * against the headers of every platform the build compiles libjmmap.so for (linux-aarch64 too, when cross-built),
+ * which is how a wrong value here (JNA's own {@code Mman} swaps {@code MS_SYNC} and {@code MS_INVALIDATE}) gets
+ * caught.
+ *
+ * <p>linux-x86_64 and linux-aarch64 share the generic Linux values (errno, {@code mmap}, {@code madvise} ...) and
+ * differ in {@code O_NOFOLLOW} (and {@code O_DIRECTORY}, {@code O_DIRECT}, which jmmap does not use), the system
+ * call number of {@code futex}, and the layout of {@code struct stat}.
  */
 final class JnaPlatformTable {
 
-    /** Offsets into {@code struct stat} on linux-x86_64, for {@code fstat}. */
-    static final int STAT_SIZE = 144;
-    static final int STAT_MODE_OFFSET = 24;
-    static final int STAT_SIZE_OFFSET = 48;
+    /** {@code st_mode} file type bits, the same on every Linux. */
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
 
-    /** {@code struct flock} on linux-x86_64, for {@code fcntl}. */
+    /** {@code struct flock}, for {@code fcntl}: the same on every 64-bit Linux. */
     static final int FLOCK_SIZE = 32;
     static final int FLOCK_TYPE_OFFSET = 0;
     static final int FLOCK_WHENCE_OFFSET = 2;
@@ -26,24 +30,72 @@ final class JnaPlatformTable {
     static final int FLOCK_PID_OFFSET = 24;
     static final int SEEK_SET = 0;
 
-    private JnaPlatformTable() {
+    private static final JnaPlatformTable LINUX_X86_64 = new JnaPlatformTable(144, 24, 48,
+            c("O_NOFOLLOW", 0400000), c("SYS_futex", 202));
+    /** asm-generic's {@code struct stat}; arm64's own {@code fcntl.h}. */
+    private static final JnaPlatformTable LINUX_AARCH64 = new JnaPlatformTable(128, 16, 48,
+            c("O_NOFOLLOW", 0100000), c("SYS_futex", 98));
+
+    /** {@code struct stat}, for {@code fstat}: its size and the offsets of {@code st_mode} and {@code st_size}. */
+    final int statSize;
+    final int statModeOffset;
+    final int statSizeOffset;
+    private final Object[][] ownConstants;
+
+    private JnaPlatformTable(int statSize, int statModeOffset, int statSizeOffset, Object[]... ownConstants) {
+        this.statSize = statSize;
+        this.statModeOffset = statModeOffset;
+        this.statSizeOffset = statSizeOffset;
+        this.ownConstants = ownConstants;
     }
 
-    /** The table for {@code platform} ({@code linux-x86_64}), or null if there is none. */
-    static Map<String, Long> constants(String platform) {
-        if (!platform.equals("linux-x86_64")) {
-            return null;
+    /** The table for {@code platform} ({@code linux-x86_64}, {@code linux-aarch64}), or null if there is none. */
+    static JnaPlatformTable of(String platform) {
+        switch (platform) {
+            case "linux-x86_64":
+                return LINUX_X86_64;
+            case "linux-aarch64":
+                return LINUX_AARCH64;
+            default:
+                return null;
         }
+    }
+
+    /** Every constant by name (a new, modifiable map). */
+    Map<String, Long> constants() {
         Map<String, Long> table = new LinkedHashMap<>();
-        for (Object[] entry : LINUX_X86_64) {
-            table.put((String) entry[0], ((Number) entry[1]).longValue());
+        for (Object[][] entries : new Object[][][] {LINUX, ownConstants}) {
+            for (Object[] entry : entries) {
+                table.put((String) entry[0], ((Number) entry[1]).longValue());
+            }
         }
         return table;
     }
 
-    /** errno numbers and names for {@code platform}, canonical name first, or null if there is none. */
-    static Object[][] errnos(String platform) {
-        return platform.equals("linux-x86_64") ? LINUX_ERRNO : null;
+    /** errno numbers and names, canonical name first. */
+    Object[][] errnos() {
+        return LINUX_ERRNO;
+    }
+
+    /**
+     * The struct layouts and the values that go with them, named as {@code native/test/dump_platform.c} writes them
+     * ({@code stat.st_mode}, {@code flock.l_len}, {@code S_IFREG} ...), for the tests.
+     */
+    Map<String, Long> layout() {
+        Map<String, Long> layout = new LinkedHashMap<>();
+        layout.put("stat.size", (long) statSize);
+        layout.put("stat.st_mode", (long) statModeOffset);
+        layout.put("stat.st_size", (long) statSizeOffset);
+        layout.put("S_IFMT", (long) S_IFMT);
+        layout.put("S_IFREG", (long) S_IFREG);
+        layout.put("flock.size", (long) FLOCK_SIZE);
+        layout.put("flock.l_type", (long) FLOCK_TYPE_OFFSET);
+        layout.put("flock.l_whence", (long) FLOCK_WHENCE_OFFSET);
+        layout.put("flock.l_start", (long) FLOCK_START_OFFSET);
+        layout.put("flock.l_len", (long) FLOCK_LEN_OFFSET);
+        layout.put("flock.l_pid", (long) FLOCK_PID_OFFSET);
+        layout.put("SEEK_SET", (long) SEEK_SET);
+        return layout;
     }
 
     private static Object[] c(String name, long value) {
@@ -54,10 +106,11 @@ final class JnaPlatformTable {
         return new Object[] {number, name};
     }
 
-    private static final Object[][] LINUX_X86_64 = {
+    /** The values every Linux architecture jmmap knows shares; {@code ownConstants} add the rest. */
+    private static final Object[][] LINUX = {
             c("O_RDONLY", 0), c("O_WRONLY", 1), c("O_RDWR", 2),
             c("O_CREAT", 64), c("O_EXCL", 128), c("O_TRUNC", 512),
-            c("O_CLOEXEC", 524288), c("O_NOFOLLOW", 131072), c("O_NONBLOCK", 2048), c("PROT_NONE", 0),
+            c("O_CLOEXEC", 524288), c("O_NONBLOCK", 2048), c("PROT_NONE", 0),
             c("PROT_READ", 1), c("PROT_WRITE", 2), c("PROT_EXEC", 4),
             c("MAP_SHARED", 1), c("MAP_PRIVATE", 2), c("MAP_FIXED", 16),
             c("MAP_ANONYMOUS", 32), c("MAP_NORESERVE", 16384), c("MAP_POPULATE", 32768),
@@ -77,7 +130,7 @@ final class JnaPlatformTable {
             c("LOCK_EX", 2), c("LOCK_NB", 4), c("LOCK_UN", 8),
             c("NAME_MAX", 255), c("F_RDLCK", 0), c("F_WRLCK", 1), c("F_UNLCK", 2),
             c("F_OFD_GETLK", 36), c("F_OFD_SETLK", 37), c("F_OFD_SETLKW", 38),
-            c("SYS_futex", 202), c("FUTEX_WAIT", 0), c("FUTEX_WAKE", 1),
+            c("FUTEX_WAIT", 0), c("FUTEX_WAKE", 1),
     };
 
     private static final Object[][] LINUX_ERRNO = {

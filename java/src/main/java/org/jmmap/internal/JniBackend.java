@@ -44,8 +44,8 @@ final class JniBackend implements Backend {
     @Override public int madvise(long address, long length, int advice) { return madvise0(address, length, advice); }
     @Override public int mlock(long address, long length, int flags) { return mlock0(address, length, flags); }
     @Override public int munlock(long address, long length) { return munlock0(address, length); }
-    @Override public int mincore(long address, long length, byte[] residency) {
-        return mincore0(address, length, residency);
+    @Override public long residency(long address, long length, long[] bits) {
+        return residency0(address, length, bits);
     }
     @Override public ByteBuffer newDirectBuffer(long address, int length) { return newDirectBuffer0(address, length); }
 
@@ -92,6 +92,10 @@ final class JniBackend implements Backend {
         return futexWait0(address, expected, timeoutNanos);
     }
     @Override public int futexWake(long address, int count) { return futexWake0(address, count); }
+    @Override public int reduce(ByteBuffer data, int element, boolean swapped, int reduction, long count, long stride,
+                                long width, long elementStride, ByteBuffer accumulators) {
+        return reduce0(data, element, swapped, reduction, count, stride, width, elementStride, accumulators);
+    }
 
     // jmmap_info.c
     private static native String constants0();
@@ -113,7 +117,7 @@ final class JniBackend implements Backend {
     private static native int madvise0(long address, long length, int advice);
     private static native int mlock0(long address, long length, int flags);
     private static native int munlock0(long address, long length);
-    private static native int mincore0(long address, long length, byte[] residency);
+    private static native long residency0(long address, long length, long[] bits);
     private static native ByteBuffer newDirectBuffer0(long address, int length);
 
     // jmmap_bulk_jni.c
@@ -145,4 +149,26 @@ final class JniBackend implements Backend {
     // jmmap_futex.c
     private static native int futexWait0(long address, int expected, long timeoutNanos);
     private static native int futexWake0(long address, int count);
+
+    // jmmap_reduce_jni.c; the constants are copied here so that javac -h writes them into the header the C side
+    // checks them against.
+    private static native int reduce0(ByteBuffer data, int element, boolean swapped, int reduction, long count,
+                                      long stride, long width, long elementStride, ByteBuffer accumulators);
+    static final int ELEMENT_BOOL = Backend.ELEMENT_BOOL;
+    static final int ELEMENT_INT8 = Backend.ELEMENT_INT8;
+    static final int ELEMENT_UINT8 = Backend.ELEMENT_UINT8;
+    static final int ELEMENT_INT16 = Backend.ELEMENT_INT16;
+    static final int ELEMENT_UINT16 = Backend.ELEMENT_UINT16;
+    static final int ELEMENT_INT32 = Backend.ELEMENT_INT32;
+    static final int ELEMENT_UINT32 = Backend.ELEMENT_UINT32;
+    static final int ELEMENT_INT64 = Backend.ELEMENT_INT64;
+    static final int ELEMENT_UINT64 = Backend.ELEMENT_UINT64;
+    static final int ELEMENT_FLOAT16 = Backend.ELEMENT_FLOAT16;
+    static final int ELEMENT_FLOAT32 = Backend.ELEMENT_FLOAT32;
+    static final int ELEMENT_FLOAT64 = Backend.ELEMENT_FLOAT64;
+    static final int REDUCE_SUM = Backend.REDUCE_SUM;
+    static final int REDUCE_SUM_DOUBLE = Backend.REDUCE_SUM_DOUBLE;
+    static final int REDUCE_MIN = Backend.REDUCE_MIN;
+    static final int REDUCE_MAX = Backend.REDUCE_MAX;
+    static final int REDUCE_LANES = Backend.REDUCE_LANES;
 }

@@ -13,26 +13,41 @@ import java.util.Locale;
 
 /**
  * Loads libjmmap.so: from {@code -Djmmap.library.path} (a directory holding it, or the file itself) when that is
- * set, otherwise from the jar ({@code /native/linux-<arch>/libjmmap.so}), extracted into a private temporary
- * directory that is deleted as soon as the library is loaded.
+ * set, otherwise from the jar ({@code /native/<platform>/libjmmap.so}, the platform named after {@code os.name} and
+ * {@code os.arch}: {@code linux-x86_64}, {@code linux-aarch64}), extracted into a private temporary directory that is
+ * deleted as soon as the library is loaded.
  */
 final class NativeLoader {
 
     static final String LIBRARY_PATH_PROPERTY = "jmmap.library.path";
     static final String LIBRARY_FILE = "libjmmap.so";
+    /** The platforms the jar carries a library for (when its build had their compilers), in the order tried. */
+    static final List<String> PLATFORMS = List.of("linux-x86_64", "linux-aarch64");
 
     private NativeLoader() {
     }
 
     /** The resource path of the library for the running platform, e.g. {@code /native/linux-x86_64/libjmmap.so}. */
     static String resourcePath() {
-        return "/native/" + platform() + "/" + LIBRARY_FILE;
+        return resourcePath(platform());
     }
 
-    /** {@code linux-x86_64}, {@code linux-aarch64}, ... */
+    static String resourcePath(String platform) {
+        return "/native/" + platform + "/" + LIBRARY_FILE;
+    }
+
+    /** The running platform: {@code linux-x86_64}, {@code linux-aarch64}, ... */
     static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /**
+     * {@code os.name}-{@code os.arch}, lower case, with the names the JDKs use for one architecture made one:
+     * {@code amd64} and {@code x86_64} are {@code x86_64}, {@code aarch64} and {@code arm64} are {@code aarch64}.
+     */
+    static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
         if (arch.equals("amd64")) {
             arch = "x86_64";
         } else if (arch.equals("arm64")) {
@@ -41,12 +56,22 @@ final class NativeLoader {
         return (os.startsWith("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
     }
 
+    /** The platforms whose library the class path carries. */
+    static List<String> carriedPlatforms() {
+        List<String> carried = new ArrayList<>();
+        for (String platform : PLATFORMS) {
+            if (NativeLoader.class.getResource(resourcePath(platform)) != null) {
+                carried.add(platform);
+            }
+        }
+        return carried;
+    }
+
     /**
-     * Loads the library once. Throws {@link UnsatisfiedLinkError} saying what was tried; each failed attempt is a
-     * suppressed exception of it.
+     * Loads the library once. Throws {@link UnsatisfiedLinkError} naming the platform and saying what was tried and
+     * why it failed; each failed attempt is a suppressed exception of it.
      */
     static void load() {
-        List<Throwable> failures = new ArrayList<>();
         String configured = System.getProperty(LIBRARY_PATH_PROPERTY);
         if (configured != null && !configured.isEmpty()) {
             Path path = Paths.get(configured);
@@ -62,16 +87,18 @@ final class NativeLoader {
                 throw error;
             }
         }
+        Throwable failure;
         try {
             loadFromJar();
             return;
         } catch (IOException | UnsatisfiedLinkError e) {
-            failures.add(e);
+            failure = e;
         }
-        UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot load libjmmap.so for " + platform()
-                + ": not found at the resource " + resourcePath() + " and -D" + LIBRARY_PATH_PROPERTY
-                + " is not set");
-        failures.forEach(error::addSuppressed);
+        UnsatisfiedLinkError error = new UnsatisfiedLinkError("cannot load " + LIBRARY_FILE + " for platform="
+                + platform() + " (os.name=" + System.getProperty("os.name") + " os.arch="
+                + System.getProperty("os.arch") + "): tried the resource " + resourcePath() + ": "
+                + failure.getMessage() + "; -D" + LIBRARY_PATH_PROPERTY + " is not set");
+        error.addSuppressed(failure);
         throw error;
     }
 
@@ -79,7 +106,9 @@ final class NativeLoader {
         String resource = resourcePath();
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("no resource " + resource + " on the class path");
+                List<String> carried = carriedPlatforms();
+                throw new IOException("not on the class path, which carries "
+                        + (carried.isEmpty() ? "no jmmap native library" : "the library for " + carried));
             }
             Path directory = Files.createTempDirectory("jmmap-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -24,11 +24,20 @@ import org.jmmap.internal.Backends;
  * write, or an atomic update, through {@code Mapping}) and then calls {@link #wake}. A waiter may return without a
  * wake (a spurious wake-up): always re-check the int in a loop.
  *
- * <p>Waits do not respond to {@link Thread#interrupt()}: bound them with a timeout where that matters.
+ * <p>{@code await} does not respond to {@link Thread#interrupt()}; {@link #awaitInterruptibly} does, as the waits
+ * of {@code java.util.concurrent} do: it throws {@link InterruptedException}, with the interrupt status cleared,
+ * within {@value #INTERRUPT_CHECK_MILLIS} ms of the interrupt (a thread blocked in the kernel cannot be reached by
+ * {@code Thread.interrupt()}, so it sleeps in slices of at most that long and checks between them; the waker's
+ * side is unchanged, and no change of the int is missed between two slices, because each slice sleeps only while
+ * the int still holds {@code expected}).
  */
 public final class Futex {
 
     private static final Backend NATIVE = Backends.get();
+
+    /** Longest time, in milliseconds, an interruptible wait sleeps before it checks for an interrupt: {@value}. */
+    public static final int INTERRUPT_CHECK_MILLIS = 20;
+    static final long INTERRUPT_CHECK_NANOS = INTERRUPT_CHECK_MILLIS * 1_000_000L;
 
     private Futex() {
     }
@@ -63,6 +72,43 @@ public final class Futex {
      */
     public static void await(Mapping m, long offset, int expected) {
         waitNanos(m, offset, expected, -1);
+    }
+
+    /**
+     * Sleeps while the int at {@code offset} holds {@code expected}, at most {@code timeout}, or until the thread is
+     * interrupted.
+     *
+     * @param timeout how long to wait at most; zero or negative checks the value without sleeping
+     * @return as {@link #await(Mapping, long, int, Duration)}: {@code false} if the time ran out with the int
+     *         still holding {@code expected}, {@code true} otherwise
+     * @throws InterruptedException      if the thread was interrupted before or while waiting (the interrupt
+     *                                   status is cleared)
+     * @throws IllegalArgumentException  if the absolute address of {@code offset} is not 4-byte aligned
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + 4)} is not inside the mapping
+     * @throws IllegalStateException     if the mapping is closed
+     * @throws UncheckedIOException      if the kernel refuses the wait, as for
+     *                                   {@link #await(Mapping, long, int, Duration)}
+     */
+    public static boolean awaitInterruptibly(Mapping m, long offset, int expected, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return waitInterruptiblyChecked(m, check(m, offset), expected, nanos(timeout), offset);
+    }
+
+    /**
+     * Sleeps while the int at {@code offset} holds {@code expected}, without a time limit, until woken (or
+     * spuriously) or interrupted.
+     *
+     * @throws InterruptedException      if the thread was interrupted before or while waiting (the interrupt
+     *                                   status is cleared)
+     * @throws IllegalArgumentException  if the absolute address of {@code offset} is not 4-byte aligned
+     * @throws IndexOutOfBoundsException if {@code [offset, offset + 4)} is not inside the mapping
+     * @throws IllegalStateException     if the mapping is closed
+     * @throws UncheckedIOException      if the kernel refuses the wait, as for
+     *                                   {@link #await(Mapping, long, int, Duration)}
+     */
+    public static void awaitInterruptibly(Mapping m, long offset, int expected) throws InterruptedException {
+        waitInterruptiblyChecked(m, check(m, offset), expected, -1, offset);
     }
 
     /**
@@ -113,6 +159,32 @@ public final class Futex {
         int result = NATIVE.futexWait(address, expected, timeoutNanos);
         Reference.reachabilityFence(m);
         return result(result, offset);
+    }
+
+    /**
+     * {@link #waitChecked} in slices of at most {@link #INTERRUPT_CHECK_NANOS}, checking for an interrupt before
+     * each; used by this package's classes.
+     *
+     * @param timeoutNanos {@code < 0}: no limit
+     */
+    static boolean waitInterruptiblyChecked(Mapping m, long address, int expected, long timeoutNanos, long offset)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long slice = INTERRUPT_CHECK_NANOS;
+            if (timeoutNanos >= 0) {
+                slice = Math.min(slice, Math.max(0, timeoutNanos - (System.nanoTime() - start)));
+            }
+            if (waitChecked(m, address, expected, slice, offset)) {
+                return true;
+            }
+            if (timeoutNanos >= 0 && System.nanoTime() - start >= timeoutNanos) {
+                return false;
+            }
+        }
     }
 
     /** Wakes on an address already checked; used by this package's classes. */

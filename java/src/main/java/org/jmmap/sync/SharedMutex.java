@@ -70,9 +70,15 @@ import org.jmmap.Mapping;
  *
  * <h2>Threads and instances</h2>
  * A {@code SharedMutex} object may be shared by threads, and any number of objects (in any processes) may stand
- * for the same memory. {@code lock} by the thread that holds the mutex throws rather than deadlocking. Waits do
- * not respond to {@link Thread#interrupt()}; bound them with {@link #tryLock(Duration)} where that matters. The
- * mapping must stay open and must not be resized while a thread uses the mutex.
+ * for the same memory. {@code lock} by the thread that holds the mutex throws rather than deadlocking. The mapping
+ * must stay open and must not be resized while a thread uses the mutex.
+ *
+ * <h2>Interrupts</h2>
+ * As with {@link java.util.concurrent.locks.Lock}: {@link #lock()} ignores {@link Thread#interrupt()} and waits
+ * on; {@link #lockInterruptibly()} and {@link #tryLock(Duration)} throw {@link InterruptedException} (clearing the
+ * interrupt status) if the thread is interrupted before they start or while they sleep, within
+ * {@value Futex#INTERRUPT_CHECK_MILLIS} ms of the interrupt. A waiter that gives up leaves the mutex as it was: the
+ * holder's {@code unlock()} still wakes the remaining sleepers.
  */
 public final class SharedMutex {
 
@@ -122,10 +128,32 @@ public final class SharedMutex {
     public void lock() {
         ByteBuffer b = words.buffer();
         if (!SharedWords.compareAndSetInt(b, STATE, 0, Owners.PID)) {
-            acquireSlowly(-1);
+            try {
+                acquireSlowly(-1, false);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError(impossible); // an uninterruptible acquire never throws it
+            }
             return;
         }
         acquired(b, false);
+    }
+
+    /**
+     * Acquires the mutex as {@link #lock()} does, unless the current thread is interrupted first.
+     *
+     * @throws InterruptedException  if the thread was interrupted before or while waiting (the interrupt status is
+     *                               cleared); the mutex is then not held by it
+     * @throws IllegalStateException if the current thread already holds it, or the mapping is closed
+     */
+    public void lockInterruptibly() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!words.compareAndSetInt(STATE, 0, Owners.PID)) {
+            acquireSlowly(-1, true);
+            return;
+        }
+        acquired(false);
     }
 
     /**
@@ -149,19 +177,25 @@ public final class SharedMutex {
     }
 
     /**
-     * Acquires the mutex, sleeping at most {@code timeout} while another thread holds it.
+     * Acquires the mutex, sleeping at most {@code timeout} while another thread holds it, unless the current thread
+     * is interrupted first.
      *
      * @param timeout zero or negative: as {@link #tryLock()}
      * @return whether the current thread now holds it
+     * @throws InterruptedException  if the thread was interrupted before or while waiting (the interrupt status is
+     *                               cleared); the mutex is then not held by it
      * @throws IllegalStateException if the current thread already holds it, or the mapping is closed
      */
-    public boolean tryLock(Duration timeout) {
+    public boolean tryLock(Duration timeout) throws InterruptedException {
         long nanos = Futex.nanos(timeout);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         if (words.compareAndSetInt(STATE, 0, Owners.PID)) {
             acquired(false);
             return true;
         }
-        return nanos == 0 ? tryLock() : acquireSlowly(nanos);
+        return nanos == 0 ? tryLock() : acquireSlowly(nanos, true);
     }
 
     /**
@@ -243,13 +277,21 @@ public final class SharedMutex {
         }
     }
 
-    /** @param timeoutNanos {@code < 0}: no limit */
-    private boolean acquireSlowly(long timeoutNanos) {
+    /**
+     * @param timeoutNanos  {@code < 0}: no limit
+     * @param interruptible whether to sleep in slices of {@link Futex#INTERRUPT_CHECK_NANOS} and throw
+     *                      {@link InterruptedException} when interrupted
+     */
+    private boolean acquireSlowly(long timeoutNanos, boolean interruptible) throws InterruptedException {
         long start = System.nanoTime();
         int spins = 0;
         int unrecordedState = 0;
         long unrecordedSince = 0;
+        long quietSince = start; // since when the state has not changed and nobody woke this thread
         while (true) {
+            if (interruptible && Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             int state = words.getIntVolatile(STATE);
             if (state == 0) {
                 // Taken with the waiters bit: other threads may be asleep, and only an unlock that sees it wakes them.
@@ -272,9 +314,13 @@ public final class SharedMutex {
                 }
                 state |= WAITERS;
             }
-            long slice = CHECK_NANOS;
+            long now = System.nanoTime();
+            long slice = Math.max(1, CHECK_NANOS - (now - quietSince));
+            if (interruptible) {
+                slice = Math.min(slice, Futex.INTERRUPT_CHECK_NANOS);
+            }
             if (timeoutNanos >= 0) {
-                long left = timeoutNanos - (System.nanoTime() - start);
+                long left = timeoutNanos - (now - start);
                 if (left <= 0) {
                     return false;
                 }
@@ -282,9 +328,14 @@ public final class SharedMutex {
             }
             boolean woken = Futex.waitChecked(words.mapping, words.address(STATE), state, slice, words.offset);
             if (woken || words.getIntVolatile(STATE) != state) {
+                quietSince = System.nanoTime();
                 continue;
             }
-            // A whole slice without a change: is the owner still there?
+            if (System.nanoTime() - quietSince < CHECK_NANOS) {
+                continue; // an interrupt-check slice ended; the owner is checked once a whole CHECK_NANOS is quiet
+            }
+            quietSince = System.nanoTime();
+            // A whole CHECK_NANOS without a change: is the owner still there?
             if (state != unrecordedState) {
                 unrecordedState = state;
                 unrecordedSince = System.nanoTime();

@@ -283,7 +283,34 @@ public final class SharedValue {
      * @throws IllegalStateException if the mapping is closed
      */
     public long awaitChange(long knownVersion, Duration timeout) {
+        try {
+            return awaitChange(knownVersion, timeout, false);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError(impossible); // an uninterruptible wait never throws it
+        }
+    }
+
+    /**
+     * Sleeps until the version differs from {@code knownVersion}, at most {@code timeout}, as
+     * {@link #awaitChange(long, Duration)}, unless the current thread is interrupted first: then it throws within
+     * {@value Futex#INTERRUPT_CHECK_MILLIS} ms of the interrupt, and the value's waiter count is as it was before
+     * the call (later publishes wake the remaining waiters as before).
+     *
+     * @param timeout zero or negative: do not sleep
+     * @return the current version: different from {@code knownVersion} unless the time ran out
+     * @throws InterruptedException  if the thread was interrupted before or while waiting (the interrupt status is
+     *                               cleared)
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public long awaitChangeInterruptibly(long knownVersion, Duration timeout) throws InterruptedException {
+        return awaitChange(knownVersion, timeout, true);
+    }
+
+    private long awaitChange(long knownVersion, Duration timeout, boolean interruptible) throws InterruptedException {
         long nanos = Futex.nanos(Objects.requireNonNull(timeout, "timeout"));
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         long start = System.nanoTime();
         while (true) {
             long version = version();
@@ -301,8 +328,13 @@ public final class SharedValue {
                 if (version != knownVersion) {
                     return version;
                 }
-                Futex.waitChecked(words.mapping, words.address(SIGNAL_OFFSET), signal, left,
-                        words.offset + SIGNAL_OFFSET);
+                if (interruptible) {
+                    Futex.waitInterruptiblyChecked(words.mapping, words.address(SIGNAL_OFFSET), signal, left,
+                            words.offset + SIGNAL_OFFSET);
+                } else {
+                    Futex.waitChecked(words.mapping, words.address(SIGNAL_OFFSET), signal, left,
+                            words.offset + SIGNAL_OFFSET);
+                }
             } finally {
                 words.getAndAddInt(WAITERS_OFFSET, -1);
             }

@@ -289,14 +289,38 @@ class BackendErrnoTest {
         backend.madvise(address, 3L * page, c(backend, "MADV_NOHUGEPAGE")); // one touch, one page
         ByteBuffer memory = backend.newDirectBuffer(address, 3 * page);
         memory.put(page, (byte) 1);
-        byte[] residency = new byte[3];
-        assertEquals(0, backend.mincore(address, 3L * page, residency));
+        long[] residency = {-1L, 0x5555}; // words past the range are left alone
+        assertEquals(1, backend.residency(address, 3L * page, residency));
         assertEquals(0, residency[0] & 1);
-        assertEquals(1, residency[1] & 1);
-        assertEquals(0, residency[2] & 1);
-        assertEquals("EINVAL", errno(backend, backend.mincore(address + 1, page, residency)));
-        assertEquals("EINVAL", errno(backend, backend.mincore(address, 3L * page, new byte[2])));
-        assertEquals("ENOMEM", errno(backend, backend.mincore(UNMAPPED, page, residency)));
+        assertEquals(1, residency[0] >>> 1 & 1);
+        assertEquals(0, residency[0] >>> 2 & 1);
+        assertEquals(0, residency[0] >>> 3, "bits of pages past the range in the last word are clear");
+        assertEquals(0x5555, residency[1]);
+        assertEquals(1, backend.residency(address, 3L * page, null), "counting only");
+        assertEquals(1, backend.residency(address + page, 1, null), "a partial page counts");
+        assertEquals("EINVAL", errno(backend, backend.residency(address + 1, page, residency)));
+        assertEquals("EINVAL", errno(backend, backend.residency(address, 65L * page, new long[1])));
+        assertEquals("ENOMEM", errno(backend, backend.residency(UNMAPPED, page, residency)));
+    }
+
+    /** mincore over more pages than one native chunk holds (4096), with a bit pattern across word boundaries. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void residencyAcrossChunks(Backend backend) {
+        int page = backend.constants().pageSize();
+        long pages = 10_000;
+        long address = anonymous(backend, pages * page);
+        backend.madvise(address, pages * page, c(backend, "MADV_NOHUGEPAGE"));
+        long expected = 0;
+        for (long p = 0; p < pages; p += 7) {
+            backend.newDirectBuffer(address + p * page, 1).put(0, (byte) 1);
+            expected++;
+        }
+        long[] bits = new long[(int) ((pages + 63) / 64)];
+        assertEquals(expected, backend.residency(address, pages * page, bits));
+        for (long p = 0; p < pages; p++) {
+            assertEquals(p % 7 == 0, (bits[(int) (p >>> 6)] & (1L << p)) != 0, "page " + p);
+        }
     }
 
     /** A shared memory name unique to this JVM and call, with its leading '/'. */

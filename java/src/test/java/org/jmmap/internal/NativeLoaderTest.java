@@ -1,12 +1,15 @@
 package org.jmmap.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.jmmap.Mapping;
 import org.jmmap.testing.ChildJvm;
@@ -94,10 +97,53 @@ class NativeLoaderTest {
         assertTrue(probe("-Djmmap.backend=jna").output.contains("backend=jna value=42"));
     }
 
-    /** The platform directory inside the jar follows os.name/os.arch naming, e.g. linux-x86_64. */
+    /** The platform directory inside the jar follows os.name/os.arch naming; each JDK's name for an arch is one. */
     @Test
     void platformNaming() {
         assertTrue(NativeLoader.resourcePath().matches("/native/linux-[a-z0-9_]+/libjmmap\\.so"),
                 NativeLoader.resourcePath());
+        assertEquals("linux-x86_64", NativeLoader.platform("Linux", "amd64"));
+        assertEquals("linux-x86_64", NativeLoader.platform("Linux", "x86_64"));
+        assertEquals("linux-aarch64", NativeLoader.platform("Linux", "aarch64"));
+        assertEquals("linux-aarch64", NativeLoader.platform("Linux", "arm64"));
+        assertEquals("mac_os_x-aarch64", NativeLoader.platform("Mac OS X", "aarch64"));
+        assertEquals("/native/linux-aarch64/libjmmap.so", NativeLoader.resourcePath("linux-aarch64"));
+    }
+
+    /** The class path carries the running platform's library, and linux-aarch64's when the build had to make it. */
+    @Test
+    void carriesTheLibraries() {
+        assertTrue(NativeLoader.carriedPlatforms().contains(NativeLoader.platform()), NativeLoader.platform());
+        // -Pnative-aarch64 (CI, release) sets it to required; without a cross compiler it is skipped.
+        if ("required".equals(System.getProperty("jmmap.native.aarch64"))) {
+            assertTrue(NativeLoader.carriedPlatforms().contains("linux-aarch64"),
+                    "carried=" + NativeLoader.carriedPlatforms());
+        }
+    }
+
+    /** On a platform without a library the error names the platform, the resource tried and what is there. */
+    @Test
+    void unsupportedPlatformIsNamed() throws Exception {
+        ChildJvm.Result result = probe("-Dos.arch=riscv64", "-Djmmap.backend=jni");
+        assertTrue(result.output.contains("failed=java.lang.UnsatisfiedLinkError: cannot load libjmmap.so for "
+                + "platform=linux-riscv64 (os.name=Linux os.arch=riscv64): tried the resource "
+                + "/native/linux-riscv64/libjmmap.so: not on the class path, which carries the library for "
+                + NativeLoader.carriedPlatforms() + "; -Djmmap.library.path is not set"), result.toString());
+    }
+
+    /** Each library is for its own platform: another platform's, chosen by a wrong os.arch, does not load. */
+    @Test
+    void anotherPlatformsLibraryDoesNotLoad() throws Exception {
+        List<String> others = new ArrayList<>(NativeLoader.carriedPlatforms());
+        others.remove(NativeLoader.platform());
+        assumeFalse(others.isEmpty(), "the class path carries no other platform's library");
+        for (String other : others) {
+            String arch = other.substring("linux-".length());
+            ChildJvm.Result result = probe("-Dos.arch=" + arch, "-Djmmap.backend=jni");
+            assertTrue(result.output.contains("failed=java.lang.UnsatisfiedLinkError: cannot load libjmmap.so for "
+                    + "platform=" + other + " (os.name=Linux os.arch=" + arch + "): tried the resource "
+                    + NativeLoader.resourcePath(other) + ": "), result.toString());
+            assertFalse(result.output.contains("backend=jni"), result.toString());
+        }
     }
 }

@@ -40,7 +40,7 @@ class SharedMutexTest {
     static Path directory;
 
     @Test
-    void zeroedMemoryIsUnlockedAndLockUnlockWorks() throws IOException {
+    void zeroedMemoryIsUnlockedAndLockUnlockWorks() throws IOException, InterruptedException {
         try (Mapping m = SyncFiles.file(directory, 4096)) {
             SharedMutex mutex = SharedMutex.at(m, MUTEX);
             assertFalse(mutex.isLocked());
@@ -69,7 +69,7 @@ class SharedMutexTest {
             SharedMutex second = SharedMutex.at(m, MUTEX);
             first.lock();
             assertFalse(CompletableFuture.supplyAsync(second::tryLock).get(60, TimeUnit.SECONDS));
-            assertFalse(CompletableFuture.supplyAsync(() -> second.tryLock(Duration.ofMillis(150)))
+            assertFalse(CompletableFuture.supplyAsync(() -> tryLockUnchecked(second, Duration.ofMillis(150)))
                     .get(60, TimeUnit.SECONDS), "a timed tryLock runs out while it is held");
             first.unlock();
             assertTrue(CompletableFuture.supplyAsync(() -> {
@@ -377,7 +377,7 @@ class SharedMutexTest {
 
     /** An owner of another pid namespace cannot be judged: never taken over, even when its pid means nothing here. */
     @Test
-    void ownerOfAnotherPidNamespaceIsNeverTakenOver() throws IOException {
+    void ownerOfAnotherPidNamespaceIsNeverTakenOver() throws IOException, InterruptedException {
         try (Mapping m = SyncFiles.file(directory, 4096)) {
             forgeOwner(m, unusedPid(), 1, Owners.NAMESPACE + 1);
             SharedMutex mutex = SharedMutex.at(m, MUTEX);
@@ -388,7 +388,7 @@ class SharedMutexTest {
 
     /** A holder that died before recording itself: taken over once its pid has been gone for a second. */
     @Test
-    void unrecordedDeadOwnerIsTakenOverAfterASecond() throws IOException {
+    void unrecordedDeadOwnerIsTakenOverAfterASecond() throws IOException, InterruptedException {
         try (Mapping m = SyncFiles.file(directory, 4096)) {
             m.putIntVolatile(MUTEX, unusedPid());
             SharedMutex mutex = SharedMutex.at(m, MUTEX);
@@ -396,6 +396,15 @@ class SharedMutexTest {
             assertTrue(mutex.tryLock(Duration.ofSeconds(60)));
             assertTrue(mutex.previousOwnerDied());
             mutex.unlock();
+        }
+    }
+
+    /** {@link SharedMutex#tryLock(Duration)} for a lambda that may not throw a checked exception. */
+    private static boolean tryLockUnchecked(SharedMutex mutex, Duration timeout) {
+        try {
+            return mutex.tryLock(timeout);
+        } catch (InterruptedException e) {
+            throw new AssertionError("interrupted", e);
         }
     }
 

@@ -14,16 +14,24 @@ import java.util.concurrent.TimeUnit;
  * Runs a class's {@code main} in a fresh JVM with this JVM's class path, backend and test flags, so that a test of
  * "does not crash" checks an exit status instead of taking the test JVM down with it. Tests assert status 0: a
  * HotSpot crash (children run without core dumps) exits with status 1 after writing its hs_err file.
+ *
+ * <p>The child runs {@code java.home/bin/java}, or the command {@code -Djmmap.test.java} names: a JVM of another
+ * architecture under an emulator, say, where this JVM's own launcher cannot be started directly.
  */
 public final class ChildJvm {
+
+    /** The java command for child JVMs, when it is not this JVM's {@code bin/java}. */
+    public static final String JAVA_PROPERTY = "jmmap.test.java";
 
     private final List<String> command = new ArrayList<>();
     private final List<String> prefix = new ArrayList<>();
     private long timeoutSeconds = 300;
 
-    private ChildJvm(Class<?> mainClass, String... arguments) {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        command.add(java);
+    private Path directory;
+
+    private ChildJvm(String mainClass, String... arguments) {
+        String java = System.getProperty(JAVA_PROPERTY, "");
+        command.add(java.isEmpty() ? Paths.get(System.getProperty("java.home"), "bin", "java").toString() : java);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("-XX:-CreateCoredumpOnCrash");
@@ -32,13 +40,13 @@ public final class ChildJvm {
         if (!flags.isEmpty()) {
             command.addAll(Arrays.asList(flags.split("\\s+")));
         }
-        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir"}) {
+        for (String property : new String[] {"jmmap.backend", "jmmap.library.path", "jna.tmpdir", JAVA_PROPERTY}) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);
             }
         }
-        this.mainClass = mainClass.getName();
+        this.mainClass = mainClass;
         this.arguments = arguments;
     }
 
@@ -47,7 +55,25 @@ public final class ChildJvm {
 
     /** A child that will run {@code mainClass.main(arguments)}. */
     public static ChildJvm of(Class<?> mainClass, String... arguments) {
+        return new ChildJvm(mainClass.getName(), arguments);
+    }
+
+    /** A child that will run the {@code main} of the class named {@code mainClass}, found on its class path. */
+    public static ChildJvm ofClassName(String mainClass, String... arguments) {
         return new ChildJvm(mainClass, arguments);
+    }
+
+    /** Puts {@code entry} before this JVM's class path on the child's. */
+    public ChildJvm classPathFirst(Path entry) {
+        int index = command.indexOf("-cp") + 1;
+        command.set(index, entry + java.io.File.pathSeparator + command.get(index));
+        return this;
+    }
+
+    /** Runs the child in {@code directory} instead of this JVM's working directory. */
+    public ChildJvm directory(Path directory) {
+        this.directory = directory;
+        return this;
     }
 
     /** Adds JVM options ({@code -Dkey=value}, {@code -Xmx64m}, ...). */
@@ -73,7 +99,11 @@ public final class ChildJvm {
         full.addAll(command);
         full.add(mainClass);
         full.addAll(Arrays.asList(arguments));
-        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return builder.start();
     }
 
     /** Runs the child to completion (killing it after the timeout) and returns its status and output. */

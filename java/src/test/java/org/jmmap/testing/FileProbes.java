@@ -34,7 +34,7 @@ public final class FileProbes {
     /**
      * Drops the file's pages from the page cache: {@code fsync} (dirty pages cannot be dropped), then
      * {@code posix_fadvise(POSIX_FADV_DONTNEED)} over the whole file, through {@code dd iflag=nocache count=0},
-     * which does exactly that (jmmap has no public {@code fadvise} yet).
+     * which does exactly that (a real tool, independent of jmmap's own {@link org.jmmap.PageCache}).
      */
     public static void evictFromPageCache(Path file) throws IOException, InterruptedException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
