@@ -43,6 +43,11 @@ public final class ChannelBulkBenchmark implements ChannelHarness.Rounds, AutoCl
     }
 
     @Override
+    public String round() {
+        return "1 GiB";
+    }
+
+    @Override
     public String parameter() {
         return "data";
     }

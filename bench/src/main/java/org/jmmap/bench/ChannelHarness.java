@@ -99,6 +99,9 @@ public final class ChannelHarness {
         /** Sets the parameter before the rounds of one value. */
         void set(String value) throws IOException;
 
+        /** What one round is, for the report's settings line: {@code 0.5 s}, {@code 1 GiB}. */
+        String round();
+
         /** JVM options of the peer that a method's figure depends on (shown next to it in the report). */
         default List<String> peerOptions(String method) {
             return List.of();
@@ -155,7 +158,7 @@ public final class ChannelHarness {
                         params.put("measure", measure);
                     }
                     results.add(result(type.getName() + "." + entry.getKey().getName(), params, scores, unit,
-                            benchmark.peerOptions(entry.getKey().getName()), warmups, rounds));
+                            benchmark.peerOptions(entry.getKey().getName()), benchmark.round(), warmups, rounds));
                 }
             }
         }
@@ -187,7 +190,7 @@ public final class ChannelHarness {
 
     /** One result in JMH's JSON format. */
     private ObjectNode result(String benchmark, Map<String, String> params, double[] scores, String unit,
-                              List<String> peerOptions, int warmups, int rounds) {
+                              List<String> peerOptions, String round, int warmups, int rounds) {
         ObjectNode node = results.objectNode();
         node.put("jmhVersion", "harness");
         node.put("benchmark", benchmark);
@@ -202,10 +205,10 @@ public final class ChannelHarness {
         node.put("vmName", System.getProperty("java.vm.name"));
         node.put("vmVersion", System.getProperty("java.vm.version"));
         node.put("warmupIterations", warmups);
-        node.put("warmupTime", "1 round");
+        node.put("warmupTime", round);
         node.put("warmupBatchSize", 1);
         node.put("measurementIterations", rounds);
-        node.put("measurementTime", "1 round");
+        node.put("measurementTime", round);
         node.put("measurementBatchSize", 1);
         if (!params.isEmpty()) {
             ObjectNode p = node.putObject("params");

@@ -51,6 +51,11 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
     }
 
     @Override
+    public String round() {
+        return "1 s";
+    }
+
+    @Override
     public String parameter() {
         return "";
     }

@@ -55,6 +55,11 @@ public final class ChannelMessagesBenchmark implements ChannelHarness.Rounds {
     }
 
     @Override
+    public String round() {
+        return "about 0.5 s";
+    }
+
+    @Override
     public String parameter() {
         return "payload";
     }

@@ -24,6 +24,7 @@ public final class ChannelPeer {
             switch (mode) {
                 case "send" -> send(channel, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         Integer.parseInt(args[4]));
+                case "send-then-idle" -> sendThenIdle(channel, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "send-then-die-mid-record" -> sendThenDieMidRecord(channel, Integer.parseInt(args[2]),
                         Integer.parseInt(args[3]));
                 case "stream-then-die" -> streamThenDie(channel, Integer.parseInt(args[2]));
@@ -45,6 +46,15 @@ public final class ChannelPeer {
             }
         }
         System.out.println("DONE");
+    }
+
+    /** Sends {@code count} messages, then waits to be killed with its sender still open. */
+    private static void sendThenIdle(ShmChannel channel, int id, int count) throws Exception {
+        ChannelSender sender = channel.sender();
+        for (int i = 0; i < count; i++) {
+            sender.send(ChannelFiles.message(id, i, 100), LONG);
+        }
+        ready();
     }
 
     /** Sends {@code count} messages, then claims a record, half writes it and waits to be killed. */

@@ -114,6 +114,43 @@ class ShmChannelProcessTest {
         }
     }
 
+    /**
+     * A receiver blocked on an idle channel whose producer is killed between messages, its sender still open: the
+     * wait ends in PeerDiedException within 1 s; a next producer's messages arrive.
+     */
+    @ParameterizedTest
+    @EnumSource(ChannelOptions.Producers.class)
+    void aReceiverWaitingOnAProducerKilledBetweenMessages(ChannelOptions.Producers producers) throws Exception {
+        Path file = ChannelFiles.path(directory);
+        try (ShmChannel channel = ShmChannel.create(file, ChannelOptions.defaults().withProducers(producers));
+             ChannelReceiver receiver = channel.receiver()) {
+            Process peer = startAndAwait("READY", "send-then-idle", file.toString(), "3", "5");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(i, ChannelFiles.sequence(receiver.receive(LONG)));
+            }
+            CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    receiver.receive(m -> { }, LONG);
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(200); // past the spin and yield phases: asleep in the kernel
+            assertTrue(!waiting.isDone(), "the receiver waits");
+            kill(peer);
+            Throwable failure = waiting.get(DETECTION.toMillis() + 500, TimeUnit.MILLISECONDS);
+            PeerDiedException died = assertInstanceOf(PeerDiedException.class, failure);
+            assertEquals(peer.pid(), died.pid());
+            assertEquals(0, channel.stats().recordsSealed(), "nothing was half-written");
+
+            try (ChannelSender next = channel.sender()) {
+                next.send(ChannelFiles.message(4, 0, 300), LONG);
+            }
+            assertEquals(4, ChannelFiles.producer(receiver.receive(LONG)));
+        }
+    }
+
     /** A producer killed in the middle of a streamed message: the reader's stream throws, the next message comes. */
     @ParameterizedTest
     @EnumSource(ChannelOptions.Producers.class)
