@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.jmmap.Mapping;
+import org.jmmap.internal.Elements;
+import org.jmmap.internal.MappingAccess;
 import org.jmmap.lock.LockMode;
 import org.jmmap.lock.RangeLock;
 
@@ -44,6 +46,7 @@ import org.jmmap.lock.RangeLock;
 public abstract class TypedArray {
 
     static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
+    private static final MappingAccess MAPPINGS = MappingAccess.get();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     final Layout layout;
@@ -66,6 +69,17 @@ public abstract class TypedArray {
      */
     final boolean contiguous;
     final int parallelism;
+    /**
+     * Whether the flat accessors go through {@link Elements}: the array is contiguous and short enough for one view
+     * in this build (any length on JDK 22+, up to 2 GiB on JDK 17); otherwise they go through the mapping.
+     */
+    private final boolean viewable;
+    /**
+     * The elements in the memory the mapping had at the last access through them, or null before it: a cache,
+     * replaced when the mapping's memory changes (resize). Deliberately plain: {@code Elements} is immutable, and a
+     * thread that sees an older one finds its owner outdated and looks again.
+     */
+    private Elements elements;
 
     TypedArray(Layout layout, int itemSize) {
         this.layout = layout;
@@ -81,6 +95,7 @@ public abstract class TypedArray {
         this.step = linearStep(shape, strides, itemSize);
         this.contiguous = step == itemSize;
         this.parallelism = layout.parallelism;
+        this.viewable = contiguous && size <= Elements.maxLength() / itemSize;
     }
 
     /** The constant byte distance between consecutive flat indexes, or -1 if there is none. */
@@ -207,6 +222,38 @@ public abstract class TypedArray {
         long[] sliced = shape.clone();
         sliced[0] = to - from;
         return view(layout.with(base + from * strides[0], sliced, strides));
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Element access
+
+    /** {@code Objects.checkIndex(index, size)}, an intrinsic that C2 hoists out of a loop over index where it can. */
+    final void checkIndex(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+    }
+
+    /**
+     * The elements of this array in the mapping's current memory, for the flat accessors; null if they go through
+     * the mapping instead (see {@link #viewable}, or the mapping shrank under the array). Checking the owner costs
+     * one comparison of fields that C2 reads once per loop; it is what makes an access after {@code close()} throw
+     * rather than read the zeros that replaced the mapping.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     */
+    final Elements elements() {
+        Elements e = elements;
+        if (e != null && e.owner() == MAPPINGS.memory(mapping)) {
+            return e;
+        }
+        return viewable ? refreshElements() : null;
+    }
+
+    private Elements refreshElements() {
+        Elements e = MAPPINGS.elements(mapping, base, size * itemSize, itemSize).orElse(null);
+        elements = e;
+        return e;
     }
 
     // -----------------------------------------------------------------------------------------------------------
