@@ -24,13 +24,16 @@ import org.jmmap.lock.RangeLock;
  * Every index is a {@code long}, so arrays of more than 2^31 elements and 4 GiB need nothing special. {@code get(i)}
  * and {@code set(i, v)} take the flat index in C order (the last axis varying fastest, numpy's {@code a.flat[i]}),
  * whatever the memory order of the array; {@code get(i, j)}, {@code get(i, j, k)} and {@code get(long...)} take one
- * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the size (or the
- * axis and the shape) ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it
- * does {@link Mapping}'s; the memory underneath still refuses an access outside the mapping). In a loop over a
- * contiguous array the checks cost little: on JDK 22+ a {@code long} loop of {@code get(i)} runs close to a
- * {@code MappedByteBuffer} loop; on JDK 17, whose compiler cannot drop range checks in {@code long} loops, prefer
- * the bulk copies and the reductions for whole scans (README, Benchmarks). Elements are read and
- * written in the array's byte order ({@link #order()}), swapped where it is not this machine's.
+ * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the size (or the axis
+ * and the shape) ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it does
+ * {@link Mapping}'s; the memory underneath still refuses an access outside the mapping, or outside a contiguous array).
+ * The flat accessors of a contiguous array read and write through a view of the array's own bytes, so that the index
+ * check is the only one on top of the memory's: a loop of {@code get(i)} runs as fast as a {@code MappedByteBuffer}
+ * loop on JDK 22+ whether {@code i} is an {@code int} or a {@code long}, and on JDK 17 with an {@code int} index; JDK
+ * 17's compiler neither unrolls a {@code long} loop nor drops its range checks (a {@code MappedByteBuffer} loop with a
+ * {@code long} index loses as much), so there use an {@code int} index, or the bulk copies and the reductions, for
+ * whole scans (README, Benchmarks). Elements are read and written in the array's byte order ({@link #order()}), swapped
+ * where it is not this machine's.
  *
  * <h2>Layout</h2>
  * {@link #shape()} and {@link #strides()} (in bytes, as numpy's) describe where element {@code (i, j, ...)} lies:
