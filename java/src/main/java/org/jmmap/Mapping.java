@@ -15,7 +15,9 @@ import java.util.Optional;
 import org.jmmap.internal.Backend;
 import org.jmmap.internal.Backends;
 import org.jmmap.internal.Constants;
+import org.jmmap.internal.Elements;
 import org.jmmap.internal.Errors;
+import org.jmmap.internal.MappingAccess;
 
 /**
  * A memory-mapped file or anonymous memory region, of any length (one object, also beyond 2 GiB), with the POSIX
@@ -93,6 +95,27 @@ public final class Mapping implements AutoCloseable {
     private static final int MLOCK_ONFAULT = C.find("MLOCK_ONFAULT").orElse(0);
 
     private static final Cleaner CLEANER = Cleaner.create();
+
+    static {
+        MappingAccess.install(new MappingAccess() {
+            @Override
+            public Object memory(Mapping mapping) {
+                return mapping.memory;
+            }
+
+            @Override
+            public Optional<Elements> elements(Mapping mapping, long offset, long length, int itemSize) {
+                Memory m = mapping.memory;
+                if (m == Memory.CLOSED) {
+                    throw Errors.closed();
+                }
+                if (offset < 0 || length < 0 || offset > m.length - length) {
+                    return Optional.empty();
+                }
+                return Optional.ofNullable(m.elements(offset, length, itemSize));
+            }
+        });
+    }
 
     private final MapMode mode;
     /** The mapped file, or null for anonymous memory and shared memory. */

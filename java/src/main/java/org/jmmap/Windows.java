@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jmmap.internal.Backends;
+import org.jmmap.internal.Elements;
 
 /**
  * Element access to one {@link Region} through direct {@code ByteBuffer}s the C layer creates: the plain, volatile,
@@ -117,6 +118,17 @@ abstract class Windows {
             view = readOnly ? root.asReadOnlyBuffer() : root;
         }
         return view.order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * The elements of {@code itemSize} bytes in {@code [offset, offset + length)}, a range within the region, over a
+     * {@link #view} of it; null if it is longer than a buffer can be.
+     */
+    Elements elements(long offset, long length, int itemSize) {
+        if (length > Integer.MAX_VALUE) {
+            return null;
+        }
+        return new Elements(this, view(offset, (int) length), itemSize);
     }
 
     /** The buffer holding the element at {@code offset}: the single buffer, or its window. */

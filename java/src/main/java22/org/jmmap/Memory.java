@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ReadOnlyBufferException;
+import org.jmmap.internal.Elements;
 
 /**
  * Element access to one {@link Region}, JDK 22+ form: the plain reads and writes of primitives go through one
@@ -79,6 +80,12 @@ final class Memory extends Windows {
         ReadOnlyBufferException e = new ReadOnlyBufferException();
         e.initCause(cause);
         return e;
+    }
+
+    /** The elements of {@code itemSize} bytes in {@code [offset, offset + length)}: a slice of the segment. */
+    @Override
+    Elements elements(long offset, long length, int itemSize) {
+        return new Elements(this, segment.asSlice(offset, length));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.jmmap.array;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 
 /**
  * A view of one-byte elements: {@link DType#INT8}, {@link DType#UINT8} ({@link #getUnsigned(long)},
@@ -40,15 +41,17 @@ public final class ByteArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? base + index : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public byte get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        return e.getByte(index);
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -68,7 +71,13 @@ public final class ByteArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, byte value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else {
+            e.putByte(index, value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -88,7 +97,7 @@ public final class ByteArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 8-bit value ({@link DType#UINT8}): 0 to 255. */
     public int getUnsigned(long index) {
-        return Byte.toUnsignedInt(read(at(index)));
+        return Byte.toUnsignedInt(get(index));
     }
 
     /**
@@ -100,17 +109,17 @@ public final class ByteArray extends TypedArray {
         if (value < 0 || value > 0xff) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 8-bit value is 0 to 255");
         }
-        write(at(index), (byte) value);
+        set(index, (byte) value);
     }
 
     /** The element at flat {@code index} as a {@link DType#BOOL}: true unless it is 0, as numpy reads it. */
     public boolean getBoolean(long index) {
-        return read(at(index)) != 0;
+        return get(index) != 0;
     }
 
     /** Writes {@code value} as a {@link DType#BOOL} (1 or 0) at flat {@code index}. */
     public void setBoolean(long index, boolean value) {
-        write(at(index), value ? (byte) 1 : (byte) 0);
+        set(index, value ? (byte) 1 : (byte) 0);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 
 /**
  * A view of {@code float64} elements ({@link DType#FLOAT64}, or the real and imaginary parts of
@@ -44,15 +45,17 @@ public final class DoubleArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? base + (index << 3) : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public double get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        return swap ? Double.longBitsToDouble(Long.reverseBytes(e.getLong(index))) : e.getDouble(index);
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -72,7 +75,15 @@ public final class DoubleArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, double value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else if (swap) {
+            e.putLong(index, Long.reverseBytes(Double.doubleToRawLongBits(value)));
+        } else {
+            e.putDouble(index, value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */

@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 import org.jmmap.internal.Half;
 
 /**
@@ -58,15 +59,21 @@ public final class FloatArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? (half ? base + (index << 1) : base + (index << 2)) : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public float get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        if (half) {
+            short bits = e.getShort(index);
+            return Half.toFloat(swap ? Short.reverseBytes(bits) : bits);
+        }
+        return swap ? Float.intBitsToFloat(Integer.reverseBytes(e.getInt(index))) : e.getFloat(index);
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -86,7 +93,18 @@ public final class FloatArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, float value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else if (half) {
+            short bits = Half.fromFloat(value);
+            e.putShort(index, swap ? Short.reverseBytes(bits) : bits);
+        } else if (swap) {
+            e.putInt(index, Integer.reverseBytes(Float.floatToRawIntBits(value)));
+        } else {
+            e.putFloat(index, value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */

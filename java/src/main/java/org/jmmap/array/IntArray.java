@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 
 /**
  * A view of 32-bit integer elements: {@link DType#INT32}, {@link DType#UINT32} ({@link #getUnsigned(long)},
@@ -41,15 +42,18 @@ public final class IntArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? base + (index << 2) : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public int get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        int v = e.getInt(index);
+        return swap ? Integer.reverseBytes(v) : v;
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -69,7 +73,13 @@ public final class IntArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, int value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else {
+            e.putInt(index, swap ? Integer.reverseBytes(value) : value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -89,7 +99,7 @@ public final class IntArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 32-bit value ({@link DType#UINT32}): 0 to 2^32 - 1. */
     public long getUnsigned(long index) {
-        return Integer.toUnsignedLong(read(at(index)));
+        return Integer.toUnsignedLong(get(index));
     }
 
     /**
@@ -101,7 +111,7 @@ public final class IntArray extends TypedArray {
         if (value < 0 || value > 0xffff_ffffL) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 32-bit value is 0 to 4294967295");
         }
-        write(at(index), (int) value);
+        set(index, (int) value);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 
 /**
  * A view of 64-bit integer elements: {@link DType#INT64}, {@link DType#UINT64} (the same bits: read them with
@@ -42,15 +43,18 @@ public final class LongArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? base + (index << 3) : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public long get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        long v = e.getLong(index);
+        return swap ? Long.reverseBytes(v) : v;
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -70,7 +74,13 @@ public final class LongArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, long value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else {
+            e.putLong(index, swap ? Long.reverseBytes(value) : value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */

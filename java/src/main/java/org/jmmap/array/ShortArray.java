@@ -3,6 +3,7 @@ package org.jmmap.array;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.util.Objects;
+import org.jmmap.internal.Elements;
 
 /**
  * A view of 16-bit integer elements: {@link DType#INT16} and {@link DType#UINT16} ({@link #getUnsigned(long)},
@@ -40,15 +41,18 @@ public final class ShortArray extends TypedArray {
 
     /** The mapping offset of flat {@code index}: a constant shift for a contiguous array (see {@code contiguous}). */
     private long at(long index) {
-        if (BOUNDS_CHECKS) {
-            Objects.checkIndex(index, size);
-        }
         return contiguous ? base + (index << 1) : strided(index);
     }
 
     /** The element at flat (C-order) {@code index}. */
     public short get(long index) {
-        return read(at(index));
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            return read(at(index));
+        }
+        short v = e.getShort(index);
+        return swap ? Short.reverseBytes(v) : v;
     }
 
     /** The element at {@code (i, j)} of a 2-d array. */
@@ -68,7 +72,13 @@ public final class ShortArray extends TypedArray {
 
     /** Writes the element at flat (C-order) {@code index}. */
     public void set(long index, short value) {
-        write(at(index), value);
+        checkIndex(index);
+        Elements e = elements();
+        if (e == null) {
+            write(at(index), value);
+        } else {
+            e.putShort(index, swap ? Short.reverseBytes(value) : value);
+        }
     }
 
     /** Writes the element at {@code (i, j)} of a 2-d array. */
@@ -88,7 +98,7 @@ public final class ShortArray extends TypedArray {
 
     /** The element at flat {@code index} as an unsigned 16-bit value ({@link DType#UINT16}): 0 to 65535. */
     public int getUnsigned(long index) {
-        return Short.toUnsignedInt(read(at(index)));
+        return Short.toUnsignedInt(get(index));
     }
 
     /**
@@ -100,7 +110,7 @@ public final class ShortArray extends TypedArray {
         if (value < 0 || value > 0xffff) {
             throw new IllegalArgumentException("value=" + value + ": an unsigned 16-bit value is 0 to 65535");
         }
-        write(at(index), (short) value);
+        set(index, (short) value);
     }
 
     /**

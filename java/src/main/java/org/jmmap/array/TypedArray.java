@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.jmmap.Mapping;
+import org.jmmap.internal.Elements;
+import org.jmmap.internal.MappingAccess;
 import org.jmmap.lock.LockMode;
 import org.jmmap.lock.RangeLock;
 
@@ -22,13 +24,16 @@ import org.jmmap.lock.RangeLock;
  * Every index is a {@code long}, so arrays of more than 2^31 elements and 4 GiB need nothing special. {@code get(i)}
  * and {@code set(i, v)} take the flat index in C order (the last axis varying fastest, numpy's {@code a.flat[i]}),
  * whatever the memory order of the array; {@code get(i, j)}, {@code get(i, j, k)} and {@code get(long...)} take one
- * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the size (or the
- * axis and the shape) ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it
- * does {@link Mapping}'s; the memory underneath still refuses an access outside the mapping). In a loop over a
- * contiguous array the checks cost little: on JDK 22+ a {@code long} loop of {@code get(i)} runs close to a
- * {@code MappedByteBuffer} loop; on JDK 17, whose compiler cannot drop range checks in {@code long} loops, prefer
- * the bulk copies and the reductions for whole scans (README, Benchmarks). Elements are read and
- * written in the array's byte order ({@link #order()}), swapped where it is not this machine's.
+ * index per axis. Bounds are checked and an {@link IndexOutOfBoundsException} names the index and the size (or the axis
+ * and the shape) ({@code -Djmmap.disable.bounds.checks=true} removes the checks of the flat accessors, as it does
+ * {@link Mapping}'s; the memory underneath still refuses an access outside the mapping, or outside a contiguous array).
+ * The flat accessors of a contiguous array read and write through a view of the array's own bytes, so that the index
+ * check is the only one on top of the memory's: a loop of {@code get(i)} runs as fast as a {@code MappedByteBuffer}
+ * loop on JDK 22+ whether {@code i} is an {@code int} or a {@code long}, and on JDK 17 with an {@code int} index; JDK
+ * 17's compiler neither unrolls a {@code long} loop nor drops its range checks (a {@code MappedByteBuffer} loop with a
+ * {@code long} index loses as much), so there use an {@code int} index, or the bulk copies and the reductions, for
+ * whole scans (README, Benchmarks). Elements are read and written in the array's byte order ({@link #order()}), swapped
+ * where it is not this machine's.
  *
  * <h2>Layout</h2>
  * {@link #shape()} and {@link #strides()} (in bytes, as numpy's) describe where element {@code (i, j, ...)} lies:
@@ -44,6 +49,7 @@ import org.jmmap.lock.RangeLock;
 public abstract class TypedArray {
 
     static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
+    private static final MappingAccess MAPPINGS = MappingAccess.get();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     final Layout layout;
@@ -66,6 +72,17 @@ public abstract class TypedArray {
      */
     final boolean contiguous;
     final int parallelism;
+    /**
+     * Whether the flat accessors go through {@link Elements}: the array is contiguous and short enough for one view
+     * in this build (any length on JDK 22+, up to 2 GiB on JDK 17); otherwise they go through the mapping.
+     */
+    private final boolean viewable;
+    /**
+     * The elements in the memory the mapping had at the last access through them, or null before it: a cache,
+     * replaced when the mapping's memory changes (resize). Deliberately plain: {@code Elements} is immutable, and a
+     * thread that sees an older one finds its owner outdated and looks again.
+     */
+    private Elements elements;
 
     TypedArray(Layout layout, int itemSize) {
         this.layout = layout;
@@ -81,6 +98,7 @@ public abstract class TypedArray {
         this.step = linearStep(shape, strides, itemSize);
         this.contiguous = step == itemSize;
         this.parallelism = layout.parallelism;
+        this.viewable = contiguous && size <= Elements.maxLength() / itemSize;
     }
 
     /** The constant byte distance between consecutive flat indexes, or -1 if there is none. */
@@ -207,6 +225,38 @@ public abstract class TypedArray {
         long[] sliced = shape.clone();
         sliced[0] = to - from;
         return view(layout.with(base + from * strides[0], sliced, strides));
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
+    // Element access
+
+    /** {@code Objects.checkIndex(index, size)}, an intrinsic that C2 hoists out of a loop over index where it can. */
+    final void checkIndex(long index) {
+        if (BOUNDS_CHECKS) {
+            Objects.checkIndex(index, size);
+        }
+    }
+
+    /**
+     * The elements of this array in the mapping's current memory, for the flat accessors; null if they go through
+     * the mapping instead (see {@link #viewable}, or the mapping shrank under the array). Checking the owner costs
+     * one comparison of fields that C2 reads once per loop; it is what makes an access after {@code close()} throw
+     * rather than read the zeros that replaced the mapping.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     */
+    final Elements elements() {
+        Elements e = elements;
+        if (e != null && e.owner() == MAPPINGS.memory(mapping)) {
+            return e;
+        }
+        return viewable ? refreshElements() : null;
+    }
+
+    private Elements refreshElements() {
+        Elements e = MAPPINGS.elements(mapping, base, size * itemSize, itemSize).orElse(null);
+        elements = e;
+        return e;
     }
 
     // -----------------------------------------------------------------------------------------------------------
