@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,10 @@ import java.util.Map;
  * {@link ChannelLatencyBenchmark}, with their peers ({@link ChannelPeer}) started here. JMH measures one JVM; these
  * need two processes exchanging data, so this harness runs them as JMH would: each benchmark method is one round,
  * the methods of a class take turns (A B C A B C ...: load from other processes falls on every method alike),
- * warm-up rounds first, and each score is the mean of the measured rounds with its 99.9% confidence interval. The
- * results go to a JSON file in JMH's format, which {@link Report} and {@link Charts} read as any other.
+ * warm-up rounds first, and each score is the median of the measured rounds (a round disturbed by another process
+ * moves a mean of a few rounds far, a median not), its error the largest distance from it to a round, its interval
+ * the lowest and highest round. The results go to a JSON file in JMH's format, which {@link Report} and
+ * {@link Charts} read as any other.
  *
  * <p>Usage: {@code ChannelHarness [--quick] [--only messages|bulk|latency ...] --out results.json}. Quick: 1 warm-up
  * and 3 measured rounds (messages: 2 and 3; bulk: 1 and 2); otherwise 2 and 5 (bulk: 1 and 3).
@@ -214,17 +217,17 @@ public final class ChannelHarness {
             ObjectNode p = node.putObject("params");
             params.forEach(p::put);
         }
-        double mean = 0;
-        for (double score : scores) {
-            mean += score / scores.length;
-        }
-        double error = confidenceHalfWidth(scores, mean);
+        double[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        double median = median(sorted);
+        double low = sorted.length == 0 ? Double.NaN : sorted[0];
+        double high = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
         ObjectNode metric = node.putObject("primaryMetric");
-        metric.put("score", mean);
-        metric.put("scoreError", error);
+        metric.put("score", median);
+        metric.put("scoreError", Math.max(median - low, high - median));
         ArrayNode confidence = metric.putArray("scoreConfidence");
-        confidence.add(mean - error);
-        confidence.add(mean + error);
+        confidence.add(low);
+        confidence.add(high);
         metric.put("scoreUnit", unit);
         ArrayNode raw = metric.putArray("rawData").addArray();
         for (double score : scores) {
@@ -234,22 +237,13 @@ public final class ChannelHarness {
         return node;
     }
 
-    /** Student's t for a two-sided 99.9% interval, by degrees of freedom 1..30 (JMH's interval). */
-    private static final double[] T_999 = {636.619, 31.599, 12.924, 8.610, 6.869, 5.959, 5.408, 5.041, 4.781, 4.587,
-            4.437, 4.318, 4.221, 4.140, 4.073, 4.015, 3.965, 3.922, 3.883, 3.850, 3.819, 3.792, 3.768, 3.745, 3.725,
-            3.707, 3.690, 3.674, 3.659, 3.646};
-
-    private static double confidenceHalfWidth(double[] scores, double mean) {
-        int n = scores.length;
-        if (n < 2) {
+    /** The median of {@code sorted} (ascending): the middle value, or the mean of the two middle ones. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        if (n == 0) {
             return Double.NaN;
         }
-        double squares = 0;
-        for (double score : scores) {
-            squares += (score - mean) * (score - mean);
-        }
-        double t = T_999[Math.min(n - 1, T_999.length) - 1];
-        return t * Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

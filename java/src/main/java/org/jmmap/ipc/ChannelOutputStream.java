@@ -233,12 +233,11 @@ public final class ChannelOutputStream extends OutputStream {
 
     private void emitCompressed(boolean last) throws IOException {
         takeStream();
-        int kind = KIND_MESSAGE | flags(last) | compression.code() << TYPE_CODEC_SHIFT;
+        int kind = KIND_MESSAGE | flags(last);
         int recordLength = HDR + Codecs.maxPayload(compression, buffered);
-        long p = producer.claim(recordLength, kind, true, Waits.deadline(Waits.FOREVER), Waits.FOREVER);
-        int payload = producer.codecs().compress(compression, ByteBuffer.wrap(raw, 0, buffered), ring.data,
-                ((int) p & ring.mask) + HDR, recordLength - HDR);
-        producer.commit(p, HDR + payload, buffered, last);
+        long p = producer.claim(recordLength, kind | compression.code() << TYPE_CODEC_SHIFT, true,
+                Waits.deadline(Waits.FOREVER), Waits.FOREVER);
+        producer.commitCompressed(p, recordLength, kind, ByteBuffer.wrap(raw, 0, buffered), last);
         buffered = 0;
         first = false;
     }

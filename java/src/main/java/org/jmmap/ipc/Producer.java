@@ -62,12 +62,14 @@ final class Producer implements ChannelSender {
     /** Raw bytes per fragment: for compressed fragments, what still fits in a record once compressed. */
     private final int rawFragment;
 
-    /** SINGLE: where the next record goes. */
+    /** SINGLE: where the next record goes, and whether its header is zero (every claim zeroes the next one). */
     private long tail;
+    private boolean tailHeaderZero;
     /** The last FREE read: producers may write below {@code freeCache + capacity}. */
     private long freeCache;
-    /** The aligned length of the latest claim (its record may shrink at commit). */
+    /** The aligned length of the latest claim (its record may shrink at commit), and its type word. */
     private int claimedAligned;
+    private int claimedType;
     /** An open {@link Claim} or {@link ChannelOutputStream}, or null. */
     private Object open;
     private boolean closed;
@@ -163,6 +165,7 @@ final class Producer implements ChannelSender {
             p += align(length);
         }
         tail = p;
+        tailHeaderZero = ring.recordAcquire((int) p & mask) == 0;
         ring.setLongRelease(TAIL_OFFSET, p);
     }
 
@@ -216,15 +219,12 @@ final class Producer implements ChannelSender {
     }
 
     private boolean offerCompressed(ByteBuffer source) {
-        int length = source.remaining();
-        int recordLength = HDR + Codecs.maxPayload(compression, length);
+        int recordLength = HDR + Codecs.maxPayload(compression, source.remaining());
         long p = claim(recordLength, compressedType(TYPE_FIRST | TYPE_LAST), false, 0);
         if (p == NO_ROOM) {
             return false;
         }
-        int index = (int) p & mask;
-        int payload = codecs.compress(compression, source, ring.data, index + HDR, recordLength - HDR);
-        commit(p, HDR + payload, length, true);
+        commitCompressed(p, recordLength, KIND_MESSAGE | TYPE_FIRST | TYPE_LAST, source, true);
         return true;
     }
 
@@ -299,9 +299,27 @@ final class Producer implements ChannelSender {
         } else {
             int recordLength = HDR + Codecs.maxPayload(compression, length);
             long p = claim(recordLength, compressedType(flags), true, deadline, timeoutNanos);
-            int payload = codecs.compress(compression, source, ring.data, ((int) p & mask) + HDR,
-                    recordLength - HDR);
-            commit(p, HDR + payload, length, last);
+            commitCompressed(p, recordLength, KIND_MESSAGE | flags, source, last);
+        }
+    }
+
+    /**
+     * Fills the record claimed at {@code p} ({@code recordLength} bytes, room for the worst case) with
+     * {@code source}'s remaining bytes compressed, and commits it. When compression does not make them smaller
+     * (random or already compressed data), the record carries the bytes as they are, its codec NONE: such data then
+     * takes no more room in the ring than without compression, and the receiver has nothing to decode.
+     *
+     * @param kindAndFlags the record's kind and flags, without codec bits
+     */
+    void commitCompressed(long p, int recordLength, int kindAndFlags, ByteBuffer source, boolean endsMessage) {
+        int length = source.remaining();
+        int payloadIndex = ((int) p & mask) + HDR;
+        int payload = codecs.compress(compression, source, ring.data, payloadIndex, recordLength - HDR);
+        if (payload < length) {
+            commit(p, HDR + payload, length, endsMessage);
+        } else {
+            ring.data.put(payloadIndex, source, source.position(), length);
+            commit(p, HDR + length, kindAndFlags, length, endsMessage);
         }
     }
 
@@ -483,11 +501,18 @@ final class Producer implements ChannelSender {
             ring.setLongOpaque(slotBase + SLOT_CLAIM, t);
             int recordIndex = pad > 0 ? 0 : index;
             ring.zeroRecordHeader((recordIndex + aligned) & mask);
-            ring.setRecordRelease(recordIndex, Ring.word(-recordLength, type));
+            // The record stays invisible until commit writes its whole word: its header is zero, as the previous
+            // claim left it. Unless the record goes to the start of the ring, where a record of the previous lap
+            // must be hidden before the padding leads the receiver there (or recovery found no zero header).
+            if (pad > 0 || !tailHeaderZero) {
+                ring.setRecordRelease(recordIndex, Ring.word(-recordLength, type));
+                tailHeaderZero = true;
+            }
             if (pad > 0) {
                 ring.setRecordRelease(index, Ring.word(pad, KIND_PADDING | typeBase));
             }
             claimedAligned = aligned;
+            claimedType = type;
             return t + pad;
         }
     }
@@ -595,7 +620,11 @@ final class Producer implements ChannelSender {
             ring.zeroRecordHeader((index + aligned) & mask);
         }
         if (kindAndFlags == 0) {
-            ring.setLengthRelease(index, recordLength);
+            if (multi) {
+                ring.setLengthRelease(index, recordLength); // the claim wrote the type with a negative length
+            } else {
+                ring.setRecordRelease(index, Ring.word(recordLength, claimedType));
+            }
         } else {
             ring.setRecordRelease(index, Ring.word(recordLength, kindAndFlags | typeBase));
         }
@@ -714,10 +743,6 @@ final class Producer implements ChannelSender {
 
     int rawFragment() {
         return rawFragment;
-    }
-
-    Codecs codecs() {
-        return codecs;
     }
 
     void streamClosed(ChannelOutputStream stream) {

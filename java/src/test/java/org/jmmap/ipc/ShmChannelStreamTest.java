@@ -116,6 +116,55 @@ class ShmChannelStreamTest {
         }
     }
 
+    /**
+     * A record that compression would not shrink goes as it is (codec none): random bytes take the room they take
+     * without compression, compressible ones less, and both arrive intact, by offer, send and stream.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = {"DEFLATE", "LZ4"})
+    void incompressibleRecordsTravelUncompressed(Compression compression) throws Exception {
+        for (ChannelOptions.Producers producers : ChannelOptions.Producers.values()) {
+            ChannelOptions options = ChannelOptions.defaults().withCapacity(1 << 16).withProducers(producers);
+            try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory), options);
+                 ChannelReceiver receiver = channel.receiver();
+                 ChannelSender sender = channel.sender(compression)) {
+                byte[] random = new byte[1000];
+                new Random(11).nextBytes(random);
+                byte[] zeros = new byte[1000];
+
+                long before = channel.stats().tail();
+                assertTrue(sender.offer(random));
+                long randomRoom = channel.stats().tail() - before;
+                before = channel.stats().tail();
+                sender.send(zeros, LONG);
+                long zerosRoom = channel.stats().tail() - before;
+                if (producers == ChannelOptions.Producers.SINGLE) { // MULTI's TAIL counts the worst-case claims
+                    assertEquals(ChannelDescriptor.align(ChannelDescriptor.RECORD_HEADER_LENGTH + random.length),
+                            randomRoom, "room of a random record");
+                    assertTrue(zerosRoom < 100, "room of a compressed record: " + zerosRoom);
+                }
+                assertArrayEquals(random, receiver.receive(LONG));
+                assertArrayEquals(zeros, receiver.receive(LONG));
+
+                // A streamed message of random and compressible fragments: the records mix codecs.
+                byte[] mixed = new byte[3 * sender.maxClaimLength() / 2];
+                new Random(12).nextBytes(mixed);
+                java.util.Arrays.fill(mixed, mixed.length / 2, mixed.length, (byte) 7);
+                CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
+                    try (OutputStream out = sender.openStream()) {
+                        out.write(mixed);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertArrayEquals(mixed, receiver.receive(LONG));
+                streaming.get();
+                assertEquals(3, channel.stats().messagesReceived());
+                assertEquals(2000L + mixed.length, channel.stats().bytesReceived());
+            }
+        }
+    }
+
     @Test
     void anyMessageCanBeReadAsAStreamAndAStreamedOneByReceive() throws Exception {
         try (ShmChannel channel = ShmChannel.create(ChannelFiles.path(directory), ChannelOptions.defaults());
