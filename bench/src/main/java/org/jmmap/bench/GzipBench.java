@@ -35,7 +35,13 @@ import org.jmmap.gzip.ParallelGzip;
  *
  * <pre>
  *   java -cp benchmarks.jar org.jmmap.bench.GzipBench [--size MiB] [--repeat N] [--dir DIR] [--out FILE.md]
+ *       [--compress-only] [--pigz-only] [--inputs text,random] [--levels 1,6,9] [--threads 1,2]
  * </pre>
+ *
+ * The filters choose a part of the table: {@code --compress-only} leaves out decompression, {@code --pigz-only}
+ * compares jmmap with {@code pigz} alone (no {@code gzip}, no {@code GZIPOutputStream}: they take a third of the
+ * time), {@code --inputs}, {@code --levels} and {@code --threads} the compression cells. For example, the twelve
+ * compression cells against pigz with 2 repetitions take about 9 minutes on 2 cores.
  *
  * Inputs, written once into DIR and kept: text-like (log records and sentences, see {@link #textFile}; gzip
  * compresses it to about a quarter, as it does server logs and English) and pseudo-random bytes (incompressible),
@@ -57,12 +63,22 @@ public final class GzipBench {
     private final Path directory;
     private final long size;
     private final int repeat;
-    private final List<String> rows = new ArrayList<>();
+    private final List<String> inputs;
+    private final int[] levels;
+    private final int[] threadCounts;
+    private final boolean compressOnly;
+    private final boolean pigzOnly;
 
-    private GzipBench(Path directory, long size, int repeat) {
+    private GzipBench(Path directory, long size, int repeat, List<String> inputs, int[] levels, int[] threadCounts,
+            boolean compressOnly, boolean pigzOnly) {
         this.directory = directory;
         this.size = size;
         this.repeat = repeat;
+        this.inputs = inputs;
+        this.levels = levels;
+        this.threadCounts = threadCounts;
+        this.compressOnly = compressOnly;
+        this.pigzOnly = pigzOnly;
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,14 +86,25 @@ public final class GzipBench {
         int repeat = 3;
         Path directory = BenchFiles.directory();
         Path out = null;
+        List<String> inputs = List.of("text", "random");
+        int[] levels = {1, 6, 9};
+        int[] threadCounts = {1, 2};
+        boolean compressOnly = false;
+        boolean pigzOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = Long.parseLong(args[++i]) * MIB;
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--dir" -> directory = Files.createDirectories(Path.of(args[++i]));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--inputs" -> inputs = inputs(args[++i]);
+                case "--levels" -> levels = numbers(args[++i], 0, 9);
+                case "--threads" -> threadCounts = numbers(args[++i], 1, 64);
+                case "--compress-only" -> compressOnly = true;
+                case "--pigz-only" -> pigzOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]
-                        + " (--size MiB, --repeat N, --dir DIR, --out FILE.md)");
+                        + " (--size MiB, --repeat N, --dir DIR, --out FILE.md, --compress-only, --pigz-only,"
+                        + " --inputs text,random, --levels 1,6,9, --threads 1,2)");
             }
         }
         for (String tool : new String[] {"pigz", "gzip", "bgzip", "/usr/bin/time"}) { // fail early if one is missing
@@ -88,7 +115,8 @@ public final class GzipBench {
                 throw new IOException(tool + " is needed (Debian: apt-get install gzip pigz tabix time)", e);
             }
         }
-        GzipBench bench = new GzipBench(directory, size, repeat);
+        GzipBench bench = new GzipBench(directory, size, repeat, inputs, levels, threadCounts, compressOnly,
+                pigzOnly);
         String report;
         try {
             report = bench.run();
@@ -99,6 +127,29 @@ public final class GzipBench {
         if (out != null) {
             Files.writeString(out, report);
         }
+    }
+
+    /** The inputs named in {@code list} ({@code text}, {@code random}), in the order given. */
+    private static List<String> inputs(String list) {
+        List<String> names = List.of(list.split(","));
+        for (String name : names) {
+            if (!name.equals("text") && !name.equals("random")) {
+                throw new IllegalArgumentException("--inputs " + list + ": input=" + name + " (text or random)");
+            }
+        }
+        return names;
+    }
+
+    /** The comma-separated numbers of {@code list}, each in {@code [min, max]}. */
+    private static int[] numbers(String list, int min, int max) {
+        int[] numbers = Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+        for (int number : numbers) {
+            if (number < min || number > max) {
+                throw new IllegalArgumentException("value=" + number + " in " + list + ": not in [" + min + ", "
+                        + max + "]");
+            }
+        }
+        return numbers;
     }
 
     /** One way of doing the operation measured: a name and what it runs from an input to an output file. */
@@ -116,26 +167,29 @@ public final class GzipBench {
 
     private String run() throws Exception {
         Path text = textFile(directory.resolve("gzip-text-" + size + ".txt"), size);
-        Path random = BenchFiles.dataFile("gzip-random", size);
+        Path random = inputs.contains("random") ? BenchFiles.dataFile("gzip-random", size) : null;
         warmUp(text);
         StringBuilder report = new StringBuilder();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
         report.append("# gzip: jmmap ParallelGzip against pigz, gzip, bgzip and the JDK\n\n")
                 .append(String.format("%s, JDK %s, %d cores, inputs of %d MiB, median of %d runs each.%n%n", stamp,
                         Runtime.version(), Runtime.getRuntime().availableProcessors(), size / MIB, repeat))
+                .append(String.format("Cells: inputs %s, levels %s, threads %s%s%s.%n%n", String.join(",", inputs),
+                        Arrays.toString(levels), Arrays.toString(threadCounts),
+                        pigzOnly ? ", against pigz only" : "", compressOnly ? ", compression only" : ""))
                 .append("## Compression\n\n")
                 .append("| input | level | threads | contender | time s | MB/s | CPU s | size | size vs pigz "
                         + "| speed vs pigz | CPU vs pigz |\n|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Path input : List.of(text, random)) {
-            String kind = input == text ? "text" : "random";
-            for (int level : new int[] {1, 6, 9}) {
-                for (int threads : new int[] {1, 2}) {
+        for (String kind : inputs) {
+            Path input = kind.equals("text") ? text : random;
+            for (int level : levels) {
+                for (int threads : threadCounts) {
                     List<Contender> contenders = new ArrayList<>();
                     contenders.add(new Contender("pigz -p " + threads, (in, out) -> command(in, out, "pigz", "-p",
                             Integer.toString(threads), "-" + level, "-c", in.toString())));
                     GzipOptions options = GzipOptions.defaults().withLevel(level).withThreads(threads);
                     contenders.add(new Contender("jmmap", (in, out) -> ParallelGzip.compress(in, out, options)));
-                    if (threads == 1) {
+                    if (threads == 1 && !pigzOnly) {
                         contenders.add(new Contender("gzip", (in, out) -> command(in, out, "gzip", "-" + level, "-c",
                                 in.toString())));
                         contenders.add(new Contender("GZIPOutputStream", (in, out) -> gzipOutputStream(in, out,
@@ -155,6 +209,9 @@ public final class GzipBench {
                     }
                 }
             }
+        }
+        if (compressOnly) {
+            return report.toString();
         }
 
         report.append("\n## Decompression (the text, compressed at level 6)\n\n")
