@@ -92,8 +92,6 @@ public final class Mapping implements AutoCloseable {
     private static final int MREMAP_DONTUNMAP = C.find("MREMAP_DONTUNMAP").orElse(0);
     private static final int MLOCK_ONFAULT = C.find("MLOCK_ONFAULT").orElse(0);
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final MapMode mode;
     /** The mapped file, or null for anonymous memory and shared memory. */
     private final Path file;
@@ -139,7 +137,7 @@ public final class Mapping implements AutoCloseable {
         this.fileOffset = opened.fileOffset();
         this.optionFlags = opened.optionFlags();
         this.descriptor = opened.descriptor();
-        this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
+        this.descriptorCleanup = descriptor == null ? null : Region.CLEANER.register(this, descriptor);
         this.region = opened.region();
         this.memory = region.memory;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;
