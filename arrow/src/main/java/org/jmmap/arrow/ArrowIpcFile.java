@@ -289,12 +289,15 @@ public final class ArrowIpcFile implements AutoCloseable {
         }
     }
 
-    /** The header of the message of {@code block}, checked to be of {@code type}. */
-    private <T extends com.google.flatbuffers.Table> T header(long[] block, byte type, T into, String where)
-            throws ArrowFormatException {
+    /**
+     * The header of the message of {@code block}, checked to be of {@code type}, read into {@code into} (a
+     * {@code Table} of the generated class of {@code type}; not declared one, or verifying this class would load
+     * the class of every header it is called with: {@code DictionaryBatch} for files without dictionaries).
+     */
+    private <T> T header(long[] block, byte type, T into, String where) throws ArrowFormatException {
         Message message = IpcFormat.message(mapping, block[0], block[1], block[2], footerOffset, where);
         try {
-            if (message.headerType() != type || message.header(into) == null) {
+            if (message.headerType() != type || message.header((com.google.flatbuffers.Table) into) == null) {
                 throw new ArrowFormatException(where + ": the message at offset=" + block[0] + " is a "
                         + headerName(message.headerType()) + ", not a " + headerName(type));
             }
