@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -94,8 +93,6 @@ public final class Mapping implements AutoCloseable {
     private static final int MREMAP_DONTUNMAP = C.find("MREMAP_DONTUNMAP").orElse(0);
     private static final int MLOCK_ONFAULT = C.find("MLOCK_ONFAULT").orElse(0);
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
     static {
         MappingAccess.install(new MappingAccess() {
             @Override
@@ -162,7 +159,7 @@ public final class Mapping implements AutoCloseable {
         this.fileOffset = opened.fileOffset();
         this.optionFlags = opened.optionFlags();
         this.descriptor = opened.descriptor();
-        this.descriptorCleanup = descriptor == null ? null : CLEANER.register(this, descriptor);
+        this.descriptorCleanup = descriptor == null ? null : Region.CLEANER.register(this, descriptor);
         this.region = opened.region();
         this.memory = region.memory;
         this.mayHoldLockedPages = (optionFlags & MAP_LOCKED) != 0;

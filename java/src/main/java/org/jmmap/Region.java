@@ -1,10 +1,11 @@
 package org.jmmap;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
@@ -35,7 +36,11 @@ final class Region {
     private static final int TOMBSTONE_FLAGS =
             C.get("MAP_PRIVATE") | C.get("MAP_ANONYMOUS") | C.get("MAP_FIXED") | C.get("MAP_NORESERVE");
 
-    private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * The one Cleaner of the core (one thread): it drops the pins of collected buffers and closes the descriptors of
+     * mappings dropped without close.
+     */
+    static final Cleaner CLEANER = Cleaner.create();
     /** Ranges tombstoned but still waiting for their buffers to be collected. */
     private static final AtomicLong PENDING_TOMBSTONES = new AtomicLong();
     /**
@@ -162,9 +167,14 @@ final class Region {
 
     private static long maxMapCount() {
         try {
-            // One buffered read: a sysctl file reads as empty from any offset but 0, so Files.readString (which
-            // starts with a one-byte read on a file whose size says 0) would see only its first digit.
-            return Long.parseLong(Files.readAllLines(Paths.get("/proc/sys/vm/max_map_count")).get(0).trim());
+            // One read: a sysctl file reads as empty from any offset but 0, so Files.readString (which starts with a
+            // one-byte read on a file whose size says 0) would see only its first digit. A FileInputStream, not
+            // Files: the first mapping of a JVM would load the JDK's file channel classes only for this.
+            byte[] line;
+            try (InputStream in = new FileInputStream("/proc/sys/vm/max_map_count")) {
+                line = in.readNBytes(32);
+            }
+            return Long.parseLong(new String(line, StandardCharsets.ISO_8859_1).trim());
         } catch (IOException | RuntimeException e) {
             return 65530; // the kernel's default (DEFAULT_MAX_MAP_COUNT)
         }
@@ -177,9 +187,10 @@ final class Region {
 
     /**
      * Counts the pins on a range (objects through which Java can reach it); the last one dropped unmaps it. Must not
-     * reference the pin holders.
+     * reference the pin holders. Its {@link #run()} drops one pin (a class rather than a method reference: no
+     * lambda bootstrap on the first mapping of a JVM).
      */
-    static final class Release {
+    static final class Release implements Runnable {
         final long base;
         final long mappedLength;
         final AtomicInteger pins = new AtomicInteger();
@@ -193,16 +204,18 @@ final class Region {
         /** Pins the range until {@code holder} becomes unreachable. */
         void pin(Object holder) {
             pins.incrementAndGet();
-            CLEANER.register(holder, this::unpin);
+            CLEANER.register(holder, this);
         }
 
         /** Pins the range until the returned action runs; it must run exactly once. */
         Runnable pinned() {
             pins.incrementAndGet();
-            return this::unpin;
+            return this;
         }
 
-        private void unpin() {
+        /** Drops one pin. */
+        @Override
+        public void run() {
             if (pins.decrementAndGet() == 0) {
                 // Nothing can reach the range any more. A failure here has no one to report to, and cannot
                 // happen for a range we mapped ourselves.

@@ -34,8 +34,6 @@ abstract class Windows {
 
     private static final boolean BOUNDS_CHECKS = !Boolean.getBoolean("jmmap.disable.bounds.checks");
     private static final ByteOrder NATIVE_ORDER = ByteOrder.nativeOrder();
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE_ORDER);
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE_ORDER);
 
     /** The buffer over the whole region when it fits in one ({@code length <= Integer.MAX_VALUE}), else null. */
     private final ByteBuffer single;
@@ -202,58 +200,64 @@ abstract class Windows {
     }
 
     int getIntVolatile(long offset) {
-        return (int) INT.getVolatile(buffer(offset), index(offset));
+        return (int) Atomics.INT.getVolatile(buffer(offset), index(offset));
     }
 
     void putIntVolatile(long offset, int value) {
-        INT.setVolatile(buffer(offset), index(offset), value);
+        Atomics.INT.setVolatile(buffer(offset), index(offset), value);
     }
 
     int getIntAcquire(long offset) {
-        return (int) INT.getAcquire(buffer(offset), index(offset));
+        return (int) Atomics.INT.getAcquire(buffer(offset), index(offset));
     }
 
     void putIntRelease(long offset, int value) {
-        INT.setRelease(buffer(offset), index(offset), value);
+        Atomics.INT.setRelease(buffer(offset), index(offset), value);
     }
 
     boolean compareAndSetInt(long offset, int expected, int value) {
-        return INT.compareAndSet(buffer(offset), index(offset), expected, value);
+        return Atomics.INT.compareAndSet(buffer(offset), index(offset), expected, value);
     }
 
     int getAndAddInt(long offset, int delta) {
-        return (int) INT.getAndAdd(buffer(offset), index(offset), delta);
+        return (int) Atomics.INT.getAndAdd(buffer(offset), index(offset), delta);
     }
 
     int getAndSetInt(long offset, int value) {
-        return (int) INT.getAndSet(buffer(offset), index(offset), value);
+        return (int) Atomics.INT.getAndSet(buffer(offset), index(offset), value);
     }
 
     long getLongVolatile(long offset) {
-        return (long) LONG.getVolatile(buffer(offset), index(offset));
+        return (long) Atomics.LONG.getVolatile(buffer(offset), index(offset));
     }
 
     void putLongVolatile(long offset, long value) {
-        LONG.setVolatile(buffer(offset), index(offset), value);
+        Atomics.LONG.setVolatile(buffer(offset), index(offset), value);
     }
 
     long getLongAcquire(long offset) {
-        return (long) LONG.getAcquire(buffer(offset), index(offset));
+        return (long) Atomics.LONG.getAcquire(buffer(offset), index(offset));
     }
 
     void putLongRelease(long offset, long value) {
-        LONG.setRelease(buffer(offset), index(offset), value);
+        Atomics.LONG.setRelease(buffer(offset), index(offset), value);
     }
 
     boolean compareAndSetLong(long offset, long expected, long value) {
-        return LONG.compareAndSet(buffer(offset), index(offset), expected, value);
+        return Atomics.LONG.compareAndSet(buffer(offset), index(offset), expected, value);
     }
 
     long getAndAddLong(long offset, long delta) {
-        return (long) LONG.getAndAdd(buffer(offset), index(offset), delta);
+        return (long) Atomics.LONG.getAndAdd(buffer(offset), index(offset), delta);
     }
 
     long getAndSetLong(long offset, long value) {
-        return (long) LONG.getAndSet(buffer(offset), index(offset), value);
+        return (long) Atomics.LONG.getAndSet(buffer(offset), index(offset), value);
+    }
+
+    /** The atomics' VarHandles, created on the first atomic access rather than with the first mapping of a JVM. */
+    private static final class Atomics {
+        static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE_ORDER);
+        static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE_ORDER);
     }
 }

@@ -36,13 +36,16 @@ public final class ArrowField {
         this.children = List.copyOf(children);
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.dictionary = dictionary;
-        this.tensor = FixedShapeTensor.of(this).orElse(null);
+        // Only fields that name an extension can be tensors (FixedShapeTensor and its JSON parser are not loaded else).
+        this.tensor = metadata.containsKey(EXTENSION_NAME) ? FixedShapeTensor.of(this).orElse(null) : null;
         checkChildren();
     }
 
     private void checkChildren() {
         int expected;
-        if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList
+        if (type.descr().isPresent()) { // fixed width: tested first, so that reading them loads no nested type's class
+            expected = 0;
+        } else if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList
                 || type instanceof ArrowType.FixedSizeList || type instanceof ArrowType.Map) {
             expected = 1;
         } else if (type instanceof ArrowType.Struct || type instanceof ArrowType.Unsupported) {
@@ -54,7 +57,7 @@ public final class ArrowField {
             throw new IllegalArgumentException("field '" + name + "' of type " + type + " has " + children.size()
                     + " children: it takes " + expected);
         }
-        if (type instanceof ArrowType.Map) {
+        if (expected == 1 && type instanceof ArrowType.Map) {
             ArrowField entries = children.get(0);
             if (!(entries.type instanceof ArrowType.Struct) || entries.children.size() != 2) {
                 throw new IllegalArgumentException("field '" + name + "' of type map: its child must be a struct of "

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.arrow.flatbuf.Block;
 import org.apache.arrow.flatbuf.DictionaryBatch;
 import org.apache.arrow.flatbuf.Footer;
@@ -60,7 +59,11 @@ public final class ArrowIpcFile implements AutoCloseable {
     private final long[][] batchBlocks;
     private final long[][] dictionaryBlocks;
     private final long footerOffset;
-    private final AtomicReferenceArray<RecordBatch> batches;
+    /**
+     * The batches read so far, by index; guarded by itself. A lock, not an {@code AtomicReferenceArray}: the first
+     * use of one in a JVM links its {@code VarHandle}, milliseconds of the first open.
+     */
+    private final RecordBatch[] batches;
     /** The dictionaries by id, read on first use. */
     private volatile Map<Long, ArrowColumn> dictionaries;
     /** {@link #dictionary(long)} for the batch loader (a class, not a lambda: no bootstrap on the first open). */
@@ -80,7 +83,7 @@ public final class ArrowIpcFile implements AutoCloseable {
         this.batchBlocks = batchBlocks;
         this.dictionaryBlocks = dictionaryBlocks;
         this.footerOffset = footerOffset;
-        this.batches = new AtomicReferenceArray<>(batchBlocks.length);
+        this.batches = new RecordBatch[batchBlocks.length];
     }
 
     /**
@@ -241,8 +244,11 @@ public final class ArrowIpcFile implements AutoCloseable {
      */
     public RecordBatch batch(int index) throws ArrowFormatException {
         Objects.checkIndex(index, batchBlocks.length);
-        RecordBatch batch = batches.get(index);
-        if (batch == null) {
+        RecordBatch batch;
+        synchronized (batches) {
+            batch = batches[index];
+        }
+        if (batch == null) { // read outside the lock: another thread may read the same batch meanwhile
             checkOpen();
             String where = "file=" + file + " record batch " + index;
             org.apache.arrow.flatbuf.RecordBatch header = header(batchBlocks[index], MessageHeader.RecordBatch,
@@ -252,7 +258,12 @@ public final class ArrowIpcFile implements AutoCloseable {
                     dictionaryLookup, where).load(schema.fields());
             long length = header.length();
             batch = new RecordBatch(schema, length, columns);
-            batches.compareAndSet(index, null, batch);
+            synchronized (batches) {
+                if (batches[index] == null) {
+                    batches[index] = batch;
+                }
+                batch = batches[index];
+            }
         }
         return batch;
     }
@@ -289,12 +300,15 @@ public final class ArrowIpcFile implements AutoCloseable {
         }
     }
 
-    /** The header of the message of {@code block}, checked to be of {@code type}. */
-    private <T extends com.google.flatbuffers.Table> T header(long[] block, byte type, T into, String where)
-            throws ArrowFormatException {
+    /**
+     * The header of the message of {@code block}, checked to be of {@code type}, read into {@code into} (a
+     * {@code Table} of the generated class of {@code type}; not declared one, or verifying this class would load
+     * the class of every header it is called with: {@code DictionaryBatch} for files without dictionaries).
+     */
+    private <T> T header(long[] block, byte type, T into, String where) throws ArrowFormatException {
         Message message = IpcFormat.message(mapping, block[0], block[1], block[2], footerOffset, where);
         try {
-            if (message.headerType() != type || message.header(into) == null) {
+            if (message.headerType() != type || message.header((com.google.flatbuffers.Table) into) == null) {
                 throw new ArrowFormatException(where + ": the message at offset=" + block[0] + " is a "
                         + headerName(message.headerType()) + ", not a " + headerName(type));
             }

@@ -2,6 +2,7 @@ package org.jmmap.arrow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.flatbuf.BodyCompression;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.CompressionType;
@@ -147,10 +148,20 @@ final class BatchLoader {
             Bitmap validity = validity(at, length, nullCount);
             DictionaryEncoding encoding = field.dictionary().get();
             TypedArray indices = fixedWidth(at, length, encoding.indexType().descr().orElseThrow());
-            return new DictionaryColumn(field, length, nullCount, validity, indices, dictionaries.get(encoding.id()));
+            return DictionaryColumn.of(field, length, nullCount, validity, indices, dictionaries.get(encoding.id()));
+        }
+        Optional<String> numpyType = type.descr();
+        if (numpyType.isPresent()) { // first: the commonest, and testing for the others loads their types' classes
+            Bitmap validity = validity(at, length, nullCount);
+            String descr = numpyType.get();
+            if (descr.startsWith("|S")) { // fixed-size binary and decimal: rows of bytes
+                return FixedSizeBinaryColumn.of(field, length, nullCount, validity,
+                        (ByteArray) fixedWidth(at, length, descr));
+            }
+            return FixedWidthColumn.of(field, length, nullCount, validity, fixedWidth(at, length, descr), descr);
         }
         if (type instanceof ArrowType.Null) {
-            return new NullColumn(field, length);
+            return NullColumn.of(field, length);
         }
         if (type instanceof ArrowType.Unsupported) {
             int buffers = Metadata.bufferCount(field);
@@ -172,22 +183,13 @@ final class BatchLoader {
             for (ArrowField child : field.children()) {
                 column(child, at + "." + child.name());
             }
-            return new UnsupportedColumn(field, length, nullCount);
+            return UnsupportedColumn.of(field, length, nullCount);
         }
         Bitmap validity = validity(at, length, nullCount);
         if (type instanceof ArrowType.Bool) {
             long[] values = nextBuffer(at);
             checkSize(at, "values", values[1], bitmapBytes(length));
-            return new BoolColumn(field, length, nullCount, validity, new Bitmap(mapping, values[0], 0, length));
-        }
-        if (type instanceof ArrowType.FixedSizeBinary || type instanceof ArrowType.Decimal) {
-            String descr = type.descr().orElseThrow();
-            return new FixedSizeBinaryColumn(field, length, nullCount, validity,
-                    (ByteArray) fixedWidth(at, length, descr));
-        }
-        if (type.descr().isPresent()) {
-            String descr = type.descr().get();
-            return new FixedWidthColumn(field, length, nullCount, validity, fixedWidth(at, length, descr), descr);
+            return BoolColumn.of(field, length, nullCount, validity, new Bitmap(mapping, values[0], 0, length));
         }
         if (type instanceof ArrowType.Utf8 || type instanceof ArrowType.Binary || type instanceof ArrowType.LargeUtf8
                 || type instanceof ArrowType.LargeBinary) {
@@ -196,7 +198,7 @@ final class BatchLoader {
             long[] data = nextBuffer(at);
             ByteArray bytes = (ByteArray) MappedArrays.view(mapping, data[0], "|u1", data[1]);
             Offsets offsets = offsets(at, length, offsetsBuffer, large, data[1], "data bytes");
-            return new BinaryColumn(field, length, nullCount, validity, offsets, bytes);
+            return BinaryColumn.of(field, length, nullCount, validity, offsets, bytes);
         }
         if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList || type instanceof ArrowType.Map) {
             long[] offsetsBuffer = nextBuffer(at);
@@ -204,7 +206,7 @@ final class BatchLoader {
             ArrowColumn child = column(childField, at + "." + childField.name());
             Offsets offsets = offsets(at, length, offsetsBuffer, type instanceof ArrowType.LargeList, child.length(),
                     "child rows");
-            return new ListColumn(field, length, nullCount, validity, offsets, child);
+            return ListColumn.of(field, length, nullCount, validity, offsets, child);
         }
         if (type instanceof ArrowType.FixedSizeList) {
             ArrowField childField = field.children().get(0);
@@ -215,7 +217,7 @@ final class BatchLoader {
                         + "more than the child's length=" + child.length());
             }
             ArrowColumn items = child.length() == length * listSize ? child : child.slice(0, length * listSize);
-            return new FixedSizeListColumn(field, length, nullCount, validity, items);
+            return FixedSizeListColumn.of(field, length, nullCount, validity, items);
         }
         if (type instanceof ArrowType.Struct) {
             List<ArrowColumn> children = new ArrayList<>();
@@ -227,7 +229,7 @@ final class BatchLoader {
                 }
                 children.add(child.length() == length ? child : child.slice(0, length));
             }
-            return new StructColumn(field, length, nullCount, validity, children);
+            return StructColumn.of(field, length, nullCount, validity, children);
         }
         throw new ArrowFormatException(at + ": type " + type + " has no reader");
     }

@@ -15,6 +15,14 @@ public final class BinaryColumn extends ArrowColumn {
     private final Offsets offsets;
     private final ByteArray data;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, Offsets offsets, ByteArray data) {
+        return new BinaryColumn(field, length, nullCount, validity, offsets, data);
+    }
+
     BinaryColumn(ArrowField field, long length, long nullCount, Bitmap validity, Offsets offsets, ByteArray data) {
         super(field, length, nullCount, validity);
         this.offsets = offsets;

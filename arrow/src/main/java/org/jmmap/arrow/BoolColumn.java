@@ -5,6 +5,14 @@ public final class BoolColumn extends ArrowColumn {
 
     private final Bitmap values;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, Bitmap values) {
+        return new BoolColumn(field, length, nullCount, validity, values);
+    }
+
     BoolColumn(ArrowField field, long length, long nullCount, Bitmap validity, Bitmap values) {
         super(field, length, nullCount, validity);
         this.values = values;

@@ -16,6 +16,15 @@ public final class DictionaryColumn extends ArrowColumn {
     private final boolean signed;
     private final ArrowColumn dictionary;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, TypedArray indices,
+                          ArrowColumn dictionary) {
+        return new DictionaryColumn(field, length, nullCount, validity, indices, dictionary);
+    }
+
     DictionaryColumn(ArrowField field, long length, long nullCount, Bitmap validity, TypedArray indices,
                      ArrowColumn dictionary) {
         super(field, length, nullCount, validity);

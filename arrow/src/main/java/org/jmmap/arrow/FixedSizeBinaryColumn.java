@@ -13,6 +13,14 @@ public final class FixedSizeBinaryColumn extends ArrowColumn {
     private final ByteArray values;
     private final int width;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, ByteArray values) {
+        return new FixedSizeBinaryColumn(field, length, nullCount, validity, values);
+    }
+
     FixedSizeBinaryColumn(ArrowField field, long length, long nullCount, Bitmap validity, ByteArray values) {
         super(field, length, nullCount, validity);
         this.values = values;

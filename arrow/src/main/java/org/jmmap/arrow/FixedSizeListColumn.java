@@ -16,6 +16,14 @@ public final class FixedSizeListColumn extends ArrowColumn {
     private final int listSize;
     private final ArrowColumn values;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, ArrowColumn values) {
+        return new FixedSizeListColumn(field, length, nullCount, validity, values);
+    }
+
     FixedSizeListColumn(ArrowField field, long length, long nullCount, Bitmap validity, ArrowColumn values) {
         super(field, length, nullCount, validity);
         this.listSize = ((ArrowType.FixedSizeList) field.type()).listSize();

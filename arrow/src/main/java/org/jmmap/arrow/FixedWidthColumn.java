@@ -11,6 +11,15 @@ public final class FixedWidthColumn extends ArrowColumn {
     private final TypedArray values;
     private final String descr;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, TypedArray values,
+                          String descr) {
+        return new FixedWidthColumn(field, length, nullCount, validity, values, descr);
+    }
+
     FixedWidthColumn(ArrowField field, long length, long nullCount, Bitmap validity, TypedArray values, String descr) {
         super(field, length, nullCount, validity);
         this.values = values;

@@ -12,6 +12,15 @@ public final class ListColumn extends ArrowColumn {
     private final Offsets offsets;
     private final ArrowColumn values;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, Offsets offsets,
+                          ArrowColumn values) {
+        return new ListColumn(field, length, nullCount, validity, offsets, values);
+    }
+
     ListColumn(ArrowField field, long length, long nullCount, Bitmap validity, Offsets offsets, ArrowColumn values) {
         super(field, length, nullCount, validity);
         this.offsets = offsets;

@@ -213,9 +213,13 @@ final class Metadata {
         }
     }
 
-    private static com.google.flatbuffers.Table table(Field field, com.google.flatbuffers.Table into, String where)
-            throws ArrowFormatException {
-        if (field.type(into) == null) {
+    /**
+     * Reads the type's parameters into {@code into}, a table of the generated class of the type. Declared as
+     * {@code Object}, not {@code Table}: the bytecode verifier would otherwise load the class of every type that
+     * {@link #type} names, on the first schema a JVM reads, to check that it is a {@code Table}.
+     */
+    private static Object table(Field field, Object into, String where) throws ArrowFormatException {
+        if (field.type((com.google.flatbuffers.Table) into) == null) {
             throw new ArrowFormatException(where + ": the type's parameters are missing");
         }
         return into;
@@ -230,6 +234,9 @@ final class Metadata {
             return 2;
         }
         ArrowType type = field.type();
+        if (type.descr().isPresent()) { // validity and values; tested first, as loading the classes below costs time
+            return 2;
+        }
         if (type instanceof ArrowType.Null) {
             return 0;
         }

@@ -8,6 +8,14 @@ public final class StructColumn extends ArrowColumn {
 
     private final List<ArrowColumn> children;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount, Bitmap validity, List<ArrowColumn> children) {
+        return new StructColumn(field, length, nullCount, validity, children);
+    }
+
     StructColumn(ArrowField field, long length, long nullCount, Bitmap validity, List<ArrowColumn> children) {
         super(field, length, nullCount, validity);
         this.children = List.copyOf(children);

@@ -11,6 +11,14 @@ public final class UnsupportedColumn extends ArrowColumn {
 
     private final long nulls;
 
+    /**
+     * A new column, typed as {@link ArrowColumn}: {@link BatchLoader} creates columns through these factories so
+     * that verifying it does not load the class of every kind of column.
+     */
+    static ArrowColumn of(ArrowField field, long length, long nullCount) {
+        return new UnsupportedColumn(field, length, nullCount);
+    }
+
     UnsupportedColumn(ArrowField field, long length, long nullCount) {
         super(field, length, nullCount, null);
         this.nulls = nullCount;

@@ -1,6 +1,7 @@
 package org.jmmap.internal;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -17,19 +18,25 @@ public final class Constants {
     private final int pageSize;
 
     Constants(Map<String, Long> values) {
-        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        this.values = new HashMap<>(values);
         this.pageSize = (int) require("PAGE_SIZE");
     }
 
-    /** Parses {@code NAME=value} lines, as libjmmap.so hands them over. */
+    /**
+     * Parses {@code NAME=value} lines, as libjmmap.so hands them over. A loop over the characters rather than
+     * {@code split} and a sorted map: it runs once per JVM, interpreted, on the way to the first mapping.
+     */
     static Constants parse(String lines) {
-        Map<String, Long> values = new TreeMap<>();
-        for (String line : lines.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
+        Map<String, Long> values = new HashMap<>();
+        for (int start = 0, end; start < lines.length(); start = end + 1) {
+            end = lines.indexOf('\n', start);
+            if (end < 0) {
+                end = lines.length();
             }
-            int equals = line.indexOf('=');
-            values.put(line.substring(0, equals), Long.parseLong(line.substring(equals + 1)));
+            if (end > start) {
+                int equals = lines.indexOf('=', start);
+                values.put(lines.substring(start, equals), Long.parseLong(lines, equals + 1, end, 10));
+            }
         }
         return new Constants(values);
     }
@@ -52,7 +59,7 @@ public final class Constants {
 
     /** Every name and value, sorted by name. */
     public Map<String, Long> asMap() {
-        return values;
+        return Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
     private long require(String name) {

@@ -18,13 +18,19 @@ public final class Errno {
 
     /** Parses {@code number<TAB>NAME<TAB>description} lines; the first name listed for a number is canonical. */
     static Errno parse(String lines) {
+        // A loop over the characters rather than split: it runs once per JVM, interpreted, before the first mapping.
         Errno errno = new Errno();
-        for (String line : lines.split("\n")) {
-            if (line.isEmpty()) {
-                continue;
+        for (int start = 0, end; start < lines.length(); start = end + 1) {
+            end = lines.indexOf('\n', start);
+            if (end < 0) {
+                end = lines.length();
             }
-            String[] fields = line.split("\t", 3);
-            errno.add(Integer.parseInt(fields[0]), fields[1], fields[2]);
+            if (end > start) {
+                int name = lines.indexOf('\t', start) + 1;
+                int description = lines.indexOf('\t', name) + 1;
+                errno.add(Integer.parseInt(lines, start, name - 1, 10), lines.substring(name, description - 1),
+                        lines.substring(description, end));
+            }
         }
         return errno;
     }

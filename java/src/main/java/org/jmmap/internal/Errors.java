@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.jmmap.ErrnoException;
 
 /**
@@ -38,7 +39,11 @@ public final class Errors {
 
     /** The errno number called {@code name} on this platform; fails for a name the platform lacks. */
     public static int number(String name) {
-        return ERRNO.number(name).orElseThrow(() -> new IllegalStateException("no errno " + name));
+        OptionalInt number = ERRNO.number(name); // not orElseThrow(lambda): no bootstrap at class initialization
+        if (number.isEmpty()) {
+            throw new IllegalStateException("no errno " + name);
+        }
+        return number.getAsInt();
     }
 
     /**

@@ -1,25 +1,33 @@
 package org.jmmap.internal;
 
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Loads libjmmap.so: from {@code -Djmmap.library.path} (a directory holding it, or the file itself) when that is
  * set, otherwise from the jar ({@code /native/<platform>/libjmmap.so}, the platform named after {@code os.name} and
- * {@code os.arch}: {@code linux-x86_64}, {@code linux-aarch64}), extracted into a private temporary directory that is
- * deleted as soon as the library is loaded.
+ * {@code os.arch}: {@code linux-x86_64}, {@code linux-aarch64}; read from the jar that holds this class, or found by
+ * the class loader), extracted into a private temporary directory that is deleted as soon as the library is loaded.
  */
 final class NativeLoader {
 
@@ -138,7 +146,7 @@ final class NativeLoader {
 
     private static void loadFromJar() throws IOException {
         String resource = resourcePath();
-        try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+        try (InputStream in = openLibrary(resource)) {
             if (in == null) {
                 List<String> carried = carriedPlatforms();
                 throw new IOException("not on the class path, which carries "
@@ -147,13 +155,62 @@ final class NativeLoader {
             Path directory = createPrivateDirectory();
             Path file = directory.resolve(LIBRARY_FILE);
             try {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                // A FileOutputStream rather than Files.copy, whose channel classes a JVM has not loaded yet; the
+                // directory is new and only this user can enter it, so the file cannot exist already.
+                try (OutputStream out = new FileOutputStream(file.toFile())) {
+                    in.transferTo(out);
+                }
                 System.load(file.toString());
             } finally {
                 // The loaded library stays mapped; its file is no longer needed.
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(directory);
             }
+        }
+    }
+
+    /**
+     * The library's bytes: from the jar or directory that holds this class (the library built with it), else from
+     * wherever the class loader finds {@code resource}; null if neither has it. The first is read directly:
+     * {@code getResourceAsStream}, the first time a JVM calls it, searches every module of the runtime image before
+     * the class path (about a quarter of the time a JVM takes to load jmmap).
+     */
+    static InputStream openLibrary(String resource) throws IOException {
+        Path source = codeSource();
+        String entry = resource.substring(1);
+        if (source != null && Files.isDirectory(source)) {
+            Path file = source.resolve(entry);
+            if (Files.isRegularFile(file)) {
+                return new FileInputStream(file.toFile());
+            }
+        } else if (source != null && Files.isRegularFile(source)) {
+            ZipFile jar = new ZipFile(source.toFile()); // shares the class loader's open copy of the jar
+            ZipEntry library = jar.getEntry(entry);
+            if (library != null) {
+                return new FilterInputStream(jar.getInputStream(library)) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            jar.close();
+                        }
+                    }
+                };
+            }
+            jar.close();
+        }
+        return NativeLoader.class.getResourceAsStream(resource);
+    }
+
+    /** The jar or directory this class was loaded from, when it is a local file; otherwise null. */
+    private static Path codeSource() {
+        try {
+            CodeSource code = NativeLoader.class.getProtectionDomain().getCodeSource();
+            URL location = code == null ? null : code.getLocation();
+            return location != null && location.getProtocol().equals("file") ? Paths.get(location.toURI()) : null;
+        } catch (URISyntaxException | RuntimeException e) { // a URL that names no path: use the class loader
+            return null;
         }
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.jmmap.Mapping;
 import org.jmmap.testing.ChildJvm;
@@ -38,6 +40,7 @@ class NativeLoaderTest {
             try (Mapping m = Mapping.anonymous(4096)) {
                 m.putLong(0, 42);
                 System.out.println("backend=" + Backends.get().name() + " value=" + m.getLong(0));
+                System.out.println("loader=" + NativeLoader.class.getProtectionDomain().getCodeSource().getLocation());
             } catch (Throwable t) {
                 for (Throwable cause = t; cause != null; cause = cause.getCause()) {
                     System.out.println("failed=" + cause);
@@ -59,6 +62,39 @@ class NativeLoaderTest {
         assertTrue(result.output.contains("backend=jni value=42"), result.toString());
         try (Stream<Path> left = Files.list(directory)) {
             assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith("jmmap-")).count());
+        }
+    }
+
+    /**
+     * From a jar, the library is read from the jar that holds the classes (not looked up through the class loader);
+     * when that jar lacks it, the class loader finds it elsewhere on the class path.
+     */
+    @Test
+    void extractsFromTheJarHoldingTheClasses() throws Exception {
+        Path classes = Paths.get(NativeLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assumeFalse(!Files.isDirectory(classes), "the tests run from a jar already");
+        for (boolean withLibrary : new boolean[] {true, false}) {
+            Path jar = directory.resolve(withLibrary ? "jmmap.jar" : "jmmap-classes-only.jar");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                 Stream<Path> files = Files.walk(classes)) {
+                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    String name = classes.relativize(file).toString();
+                    if (withLibrary || !name.startsWith("native/")) {
+                        out.putNextEntry(new JarEntry(name));
+                        Files.copy(file, out);
+                        out.closeEntry();
+                    }
+                }
+            }
+            Path temporary = Files.createDirectory(directory.resolve("tmp-" + withLibrary));
+            ChildJvm.Result result = ChildJvm.of(Probe.class).classPathFirst(jar)
+                    .jvmOptions("-Djava.io.tmpdir=" + temporary).timeoutSeconds(60).run();
+            assertEquals(0, result.exitStatus, result.toString());
+            assertTrue(result.output.contains("backend=jni value=42"), result.toString());
+            assertTrue(result.output.contains("loader=file:" + jar), "the classes came from the jar: " + result);
+            try (Stream<Path> left = Files.list(temporary)) {
+                assertEquals(0, left.count(), "nothing left in java.io.tmpdir");
+            }
         }
     }
 
