@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import org.jmmap.Mapping;
 import org.jmmap.array.LongArray;
 import org.jmmap.array.NpyFile;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * Element access of a typed array: the sum of the 2^27 int64 elements (1 GiB) of a {@code .npy} file in the page
  * cache, read one {@code LongArray.get(long)} at a time with a {@code long} loop index (flat index, bounds-checked,
  * in the file's byte order), against a {@link MappedByteBuffer} over the same data read with {@code getLong(int)}
- * in an {@code int} loop. Control: the typed array with an {@code int} loop index.
+ * in an {@code int} loop. Controls: the typed array with an {@code int} loop index; the same {@code MappedByteBuffer}
+ * loop with a {@code long} index (what a {@code long} loop costs by itself: JDK 17's C2 neither unrolls it nor drops
+ * the buffer's range check when the bound is not a constant, so this row, whose bound comes from the array as
+ * {@code get_longArray}'s does, bounds what that one can reach there); and the loop through
+ * {@code Mapping.getLong(long)} at the element's offset (the path the flat accessors took before they read through a
+ * view of the array's own bytes).
  */
 @Description("Sequential LongArray.get over 1 GiB of int64 (.npy, page cache) vs a MappedByteBuffer getLong loop; "
         + "time per scan")
@@ -69,6 +75,17 @@ public class ArrayElementBenchmark {
     }
 
     @Benchmark
+    public long get_mappedByteBufferLongIndex() {
+        MappedByteBuffer b = buffer;
+        long limit = array.size() * Long.BYTES; // a bound C2 does not know, as get_longArray's: not SIZE
+        long sum = 0;
+        for (long i = 0; i < limit; i += Long.BYTES) {
+            sum += b.getLong((int) i);
+        }
+        return sum;
+    }
+
+    @Benchmark
     @SpeedTarget(min = 1.0)
     public long get_longArray() {
         LongArray a = array;
@@ -87,6 +104,18 @@ public class ArrayElementBenchmark {
         long sum = 0;
         for (int i = 0; i < size; i++) {
             sum += a.get(i);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public long get_mappingGetLong() {
+        Mapping m = array.mapping();
+        long base = array.offset();
+        long size = array.size();
+        long sum = 0;
+        for (long i = 0; i < size; i++) {
+            sum += m.getLong(base + (i << 3));
         }
         return sum;
     }

@@ -181,10 +181,22 @@ public final class Report {
                 JsonNode metric = node.path("primaryMetric");
                 List<String> jvmArgs = new ArrayList<>();
                 node.path("jvmArgs").forEach(arg -> jvmArgs.add(arg.asText()));
-                double error = metric.path("scoreError").asDouble(Double.NaN);
-                results.add(new Result(benchmark.substring(0, Math.max(dot, 0)), benchmark.substring(dot + 1),
-                        params(node), metric.path("score").asDouble(Double.NaN), Double.isNaN(error) ? 0 : error,
-                        metric.path("scoreUnit").asText(), jvmArgs));
+                String className = benchmark.substring(0, Math.max(dot, 0));
+                // A @Group benchmark: its methods' scores are secondary metrics named after them (profilers'
+                // metrics start with a middle dot); each is a result, the group's total is not.
+                List<String> members = new ArrayList<>();
+                node.path("secondaryMetrics").fieldNames().forEachRemaining(secondary -> {
+                    if (!secondary.startsWith("\u00b7")) {
+                        members.add(secondary);
+                    }
+                });
+                if (members.isEmpty()) {
+                    results.add(result(className, benchmark.substring(dot + 1), params(node), metric, jvmArgs));
+                }
+                for (String member : members) {
+                    results.add(result(className, member, params(node), node.path("secondaryMetrics").path(member),
+                            jvmArgs));
+                }
                 if (jdk.isEmpty()) {
                     jdk = node.path("jdkVersion").asText("");
                     vm = node.path("vmName").asText("");
@@ -196,6 +208,13 @@ public final class Report {
             }
             String label = jdk.isEmpty() ? name : "JDK " + jdk.split("[.+-]")[0];
             return new Run(label, jdk, vm, settings, results);
+        }
+
+        private static Result result(String className, String method, String params, JsonNode metric,
+                                     List<String> jvmArgs) {
+            double error = metric.path("scoreError").asDouble(Double.NaN);
+            return new Result(className, method, params, metric.path("score").asDouble(Double.NaN),
+                    Double.isNaN(error) ? 0 : error, metric.path("scoreUnit").asText(), jvmArgs);
         }
 
         /** JVM arguments of this result that not every result of the run had, e.g. a JNA fork's backend flag. */

@@ -67,50 +67,62 @@ public final class Elements {
         return BOUNDS_CHECKS || index == (int) index ? (int) index : -1;
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public byte getByte(long index) {
         return bytes.get(at(index));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putByte(long index, byte value) {
         bytes.put(at(index), value);
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public short getShort(long index) {
         return shorts.get(at(index));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putShort(long index, short value) {
         shorts.put(at(index), value);
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public int getInt(long index) {
         return ints.get(at(index));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putInt(long index, int value) {
         ints.put(at(index), value);
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public long getLong(long index) {
         return longs.get(at(index));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putLong(long index, long value) {
         longs.put(at(index), value);
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public float getFloat(long index) {
         return Float.intBitsToFloat(ints.get(at(index)));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putFloat(long index, float value) {
         ints.put(at(index), Float.floatToRawIntBits(value));
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public double getDouble(long index) {
         return Double.longBitsToDouble(longs.get(at(index)));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putDouble(long index, double value) {
         longs.put(at(index), Double.doubleToRawLongBits(value));
     }

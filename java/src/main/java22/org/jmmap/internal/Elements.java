@@ -69,10 +69,12 @@ public final class Elements {
         return e;
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public byte getByte(long index) {
         return segment.get(BYTE, index);
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putByte(long index, byte value) {
         try {
             segment.set(BYTE, index, value);
@@ -81,10 +83,12 @@ public final class Elements {
         }
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public short getShort(long index) {
         return segment.get(SHORT, at(index, 1));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putShort(long index, short value) {
         try {
             segment.set(SHORT, at(index, 1), value);
@@ -93,10 +97,12 @@ public final class Elements {
         }
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public int getInt(long index) {
         return segment.get(INT, at(index, 2));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putInt(long index, int value) {
         try {
             segment.set(INT, at(index, 2), value);
@@ -105,10 +111,12 @@ public final class Elements {
         }
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public long getLong(long index) {
         return segment.get(LONG, at(index, 3));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putLong(long index, long value) {
         try {
             segment.set(LONG, at(index, 3), value);
@@ -117,10 +125,12 @@ public final class Elements {
         }
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public float getFloat(long index) {
         return segment.get(FLOAT, at(index, 2));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putFloat(long index, float value) {
         try {
             segment.set(FLOAT, at(index, 2), value);
@@ -129,10 +139,12 @@ public final class Elements {
         }
     }
 
+    /** The element at {@code index}, in native byte order; unchecked (see the class). */
     public double getDouble(long index) {
         return segment.get(DOUBLE, at(index, 3));
     }
 
+    /** Writes the element at {@code index}, in native byte order; unchecked (see the class). */
     public void putDouble(long index, double value) {
         try {
             segment.set(DOUBLE, at(index, 3), value);
