@@ -370,8 +370,8 @@ final class Consumer implements ChannelReceiver {
     /** Stores the counters {@link #countReceived} keeps (once per poll rather than once per message). */
     private void storeCounters() {
         if (countersChanged && !ring.closed) {
-            ring.setLongOpaque(MESSAGES_RECEIVED_OFFSET, messagesReceived);
-            ring.setLongOpaque(BYTES_RECEIVED_OFFSET, bytesReceived);
+            ring.setLongPlain(MESSAGES_RECEIVED_OFFSET, messagesReceived);
+            ring.setLongPlain(BYTES_RECEIVED_OFFSET, bytesReceived);
             countersChanged = false;
         }
     }
@@ -451,7 +451,7 @@ final class Consumer implements ChannelReceiver {
         if (pos == published || ring.closed) {
             return;
         }
-        ring.setLongRelease(HEAD_OFFSET, pos);
+        ring.setLongPlain(HEAD_OFFSET, pos); // ordered before FREE by FREE's release store
         if (multi) {
             ring.zero(published, pos);
         }

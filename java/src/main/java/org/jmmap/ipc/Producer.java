@@ -498,7 +498,7 @@ final class Producer implements ChannelSender {
                     continue;
                 }
             }
-            ring.setLongOpaque(slotBase + SLOT_CLAIM, t);
+            ring.setLongPlain(slotBase + SLOT_CLAIM, t);
             int recordIndex = pad > 0 ? 0 : index;
             ring.zeroRecordHeader((recordIndex + aligned) & mask);
             // The record stays invisible until commit writes its whole word: its header is zero, as the previous
@@ -630,13 +630,13 @@ final class Producer implements ChannelSender {
         }
         if (!multi) {
             tail = p + aligned;
-            ring.setLongOpaque(TAIL_OFFSET, tail);
+            ring.setLongPlain(TAIL_OFFSET, tail);
         }
         if (endsMessage) {
-            ring.setLongOpaque(slotBase + SLOT_MESSAGES_SENT, ++messagesSent);
+            ring.setLongPlain(slotBase + SLOT_MESSAGES_SENT, ++messagesSent);
         }
         if (payloadBytes != 0) {
-            ring.setLongOpaque(slotBase + SLOT_BYTES_SENT, bytesSent += payloadBytes);
+            ring.setLongPlain(slotBase + SLOT_BYTES_SENT, bytesSent += payloadBytes);
         }
         ring.wakeIfWaiting(DATA_SIGNAL_OFFSET, DATA_WAITERS_OFFSET);
     }

@@ -99,6 +99,17 @@ final class Ring {
         return (long) LONG.getAndAdd(header, offset, delta);
     }
 
+    /**
+     * A plain store of a word only one side writes and that no other side waits on: the counters, SINGLE's TAIL
+     * and CLAIM (read by stats and by a producer recovering after a dead one), HEAD (ordered before FREE by FREE's
+     * release store). A VarHandle access re-checks the buffer (read-only, bounds, alignment, scope) after each
+     * fence; these stores are most of a message's bookkeeping, and plain ones cost less and share their checks once
+     * compiled. The offsets are 8-aligned, so HotSpot writes each with one 8-byte store, whole for any reader.
+     */
+    void setLongPlain(int offset, long value) {
+        header.putLong(offset, value);
+    }
+
     /** Adds to a counter only this process's side writes (opaque, so other processes read whole values). */
     void addCounter(int offset, long delta) {
         LONG.setOpaque(header, offset, (long) LONG.getOpaque(header, offset) + delta);
