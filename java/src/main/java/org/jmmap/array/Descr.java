@@ -8,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One NumPy dtype as a {@code .npy} header describes it ({@code descr}): a scalar type string such as {@code '<f8'}
@@ -21,9 +19,6 @@ import java.util.regex.Pattern;
  */
 final class Descr {
 
-    /** Byte order prefix, kind or character code, size, and a datetime unit with its multiplier. */
-    private static final Pattern TYPE_STRING =
-            Pattern.compile("([<>|=]?)([A-Za-z?])([0-9]*)(?:\\[([0-9]*)([A-Za-z\u03bc]+)\\])?");
     private static final Set<String> UNITS =
             Set.of("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "\u03bcs", "ns", "ps", "fs", "as");
     private static final Map<String, String> NAMES = Map.ofEntries(
@@ -101,14 +96,14 @@ final class Descr {
         } else if (head.equals("datetime64") || head.equals("timedelta64")) {
             spelled = (head.charAt(0) == 'd' ? "M8" : "m8") + (bracket < 0 ? "" : text.substring(bracket));
         }
-        Matcher m = TYPE_STRING.matcher(spelled);
-        if (!m.matches()) {
+        TypeString m = TypeString.split(spelled);
+        if (m == null) {
             throw new IllegalArgumentException("descr='" + text + "' is not a numpy type string such as '<f8', "
                     + "'|u1', '<M8[ns]' or '|S10'");
         }
-        String prefix = m.group(1);
-        char code = m.group(2).charAt(0);
-        String digits = m.group(3);
+        String prefix = m.prefix;
+        char code = m.code;
+        String digits = m.digits;
         boolean sized = !digits.isEmpty();
         long size;
         try {
@@ -116,7 +111,7 @@ final class Descr {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("descr='" + text + "': size " + digits + " is too large");
         }
-        if (m.group(5) != null && code != 'M' && code != 'm') {
+        if (m.unitName != null && code != 'M' && code != 'm') {
             throw new IllegalArgumentException("descr='" + text + "': only datetime64 (M8) and timedelta64 (m8) "
                     + "take a [unit]");
         }
@@ -140,9 +135,81 @@ final class Descr {
                 return new Descr(dtype, order, 4 * size, null, List.of());
             case DATETIME64:
             case TIMEDELTA64:
-                return new Descr(dtype, order, 8, unit(text, m.group(4), m.group(5)), List.of());
+                return new Descr(dtype, order, 8, unit(text, m.unitDigits, m.unitName), List.of());
             default:
                 return new Descr(dtype, dtype.itemSize() == 1 ? null : order, dtype.itemSize(), null, List.of());
+        }
+    }
+
+    /**
+     * A type string cut into its parts: byte order prefix ({@code <>|=} or none), kind or character code (a letter
+     * or {@code ?}), size digits, and a datetime unit in brackets with its multiplier ({@code [10ms]}). A loop
+     * rather than a regular expression: reading the first {@code .npy} of a JVM then loads no regex classes.
+     */
+    private static final class TypeString {
+        final String prefix;
+        final char code;
+        final String digits;
+        /** The unit's multiplier digits and name, or null without a bracket. */
+        final String unitDigits;
+        final String unitName;
+
+        private TypeString(String prefix, char code, String digits, String unitDigits, String unitName) {
+            this.prefix = prefix;
+            this.code = code;
+            this.digits = digits;
+            this.unitDigits = unitDigits;
+            this.unitName = unitName;
+        }
+
+        /** The parts of {@code text}, or null if it is not of that form. */
+        static TypeString split(String text) {
+            int n = text.length();
+            int i = 0;
+            String prefix = "";
+            if (i < n && "<>|=".indexOf(text.charAt(i)) >= 0) {
+                prefix = text.substring(0, 1);
+                i++;
+            }
+            if (i == n || !isCode(text.charAt(i))) {
+                return null;
+            }
+            char code = text.charAt(i++);
+            int digitsStart = i;
+            i = skipDigits(text, i);
+            String digits = text.substring(digitsStart, i);
+            if (i == n) {
+                return new TypeString(prefix, code, digits, null, null);
+            }
+            if (text.charAt(i) != '[' || text.charAt(n - 1) != ']') {
+                return null;
+            }
+            int unitStart = ++i;
+            i = skipDigits(text, i);
+            int nameStart = i;
+            while (i < n - 1 && (isAsciiLetter(text.charAt(i)) || text.charAt(i) == '\u03bc')) {
+                i++;
+            }
+            if (i != n - 1 || i == nameStart) {
+                return null;
+            }
+            return new TypeString(prefix, code, digits, text.substring(unitStart, nameStart),
+                    text.substring(nameStart, i));
+        }
+
+        private static boolean isCode(char c) {
+            return isAsciiLetter(c) || c == '?';
+        }
+
+        private static boolean isAsciiLetter(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+        }
+
+        private static int skipDigits(String text, int i) {
+            while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                i++;
+            }
+            return i;
         }
     }
 
