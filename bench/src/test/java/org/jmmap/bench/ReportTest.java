@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,23 @@ class ReportTest {
         assertEquals(0.0, run.find(FIXTURE, "write_mapping", "").error());
         assertEquals(List.of("-Xmx1g"), run.commonJvmArgs);
         assertEquals(List.of("-Djmmap.backend=jna"), run.extraJvmArgs(run.find(FIXTURE, "read_jna", "")));
+    }
+
+    @Test
+    void aGroupGivesOneResultPerMethodFromItsSecondaryMetrics() throws Exception {
+        String metric = "{\"score\": %s, \"scoreError\": 0.5, \"scoreUnit\": \"ops/ms\"}";
+        String gc = "\"\u00b7gc.alloc.rate\": {\"score\": 5.0, \"scoreUnit\": \"MB/sec\"}";
+        String json = "[{\"benchmark\": \"" + THROUGHPUT + ".both\", \"primaryMetric\": "
+                + String.format(metric, 10.0) + ", \"secondaryMetrics\": {\"read_both\": " + String.format(metric, 9.0)
+                + ", \"write_both\": " + String.format(metric, 1.0) + ", " + gc + "}},"
+                + " {\"benchmark\": \"" + THROUGHPUT + ".scan_mapping\", \"primaryMetric\": "
+                + String.format(metric, 7.0) + ", \"secondaryMetrics\": {" + gc + "}}]";
+        Run run = Run.parse(new ObjectMapper().readTree(json), "groups");
+        assertEquals(3, run.results.size(), run.results::toString); // the group's total and gc.alloc.rate are none
+        assertEquals(9.0, run.find(THROUGHPUT, "read_both", "").score());
+        assertEquals(1.0, run.find(THROUGHPUT, "write_both", "").score());
+        assertEquals("write", run.find(THROUGHPUT, "write_both", "").group());
+        assertEquals(7.0, run.find(THROUGHPUT, "scan_mapping", "").score());
     }
 
     @Test
