@@ -116,11 +116,9 @@ final class PythonLiteral {
         char c = text.charAt(at);
         switch (c) {
             case '{':
-                return nested(this::dict);
             case '[':
-                return nested(this::list);
             case '(':
-                return nested(this::tuple);
+                return nested(c);
             case '\'':
             case '"':
                 return string(false);
@@ -146,16 +144,15 @@ final class PythonLiteral {
         }
     }
 
-    @FunctionalInterface
-    private interface Container {
-        Object parse() throws SyntaxError;
-    }
-
-    private Object nested(Container container) throws SyntaxError {
+    /**
+     * The dict, list or tuple that {@code open} starts. A switch rather than a method reference per kind: the first
+     * header a JVM reads then links no lambda.
+     */
+    private Object nested(char open) throws SyntaxError {
         if (++depth > MAX_DEPTH) {
             throw error("nested more than " + MAX_DEPTH + " levels deep");
         }
-        Object value = container.parse();
+        Object value = open == '{' ? dict() : open == '[' ? list() : tuple();
         depth--;
         return value;
     }
@@ -277,6 +274,9 @@ final class PythonLiteral {
         if (longSuffix && (digits.endsWith("L") || digits.endsWith("l")) && digits.length() > 1) {
             digits = digits.substring(0, digits.length() - 1);
         }
+        if (isPlainDecimal(digits)) { // what headers hold: shapes and offsets; no regular expression needed
+            return new BigInteger(digits);
+        }
         try {
             if (digits.matches("[1-9](_?[0-9])*|0(_?0)*")) {
                 return new BigInteger(digits.replace("_", ""));
@@ -299,6 +299,20 @@ final class PythonLiteral {
         }
         at = start;
         throw error("'" + token + "' is not a number");
+    }
+
+    /** Whether {@code digits} is a decimal integer without underscores or leading zeros, such as {@code 1024}. */
+    private static boolean isPlainDecimal(String digits) {
+        if (digits.isEmpty() || digits.length() > 1 && digits.charAt(0) == '0') {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A string literal at {@code at}: single, double or triple quoted; {@code raw} without escapes. */
