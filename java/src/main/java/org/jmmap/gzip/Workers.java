@@ -3,6 +3,7 @@ package org.jmmap.gzip;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +84,24 @@ final class Workers {
             throw new InterruptedIOException("interrupted while waiting for a gzip thread");
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
+        }
+    }
+
+    /**
+     * Waits until {@code task} is done, whatever its outcome: its failure is left to {@link #await} to report when
+     * its turn comes.
+     *
+     * @throws InterruptedIOException if the calling thread is interrupted while waiting (its interrupt status is
+     *                                kept)
+     */
+    static void awaitQuietly(Future<?> task) throws IOException {
+        try {
+            task.get();
+        } catch (ExecutionException | CancellationException reportedByAwait) {
+            // await() rethrows it when the caller gets to this task
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a gzip thread");
         }
     }
 
