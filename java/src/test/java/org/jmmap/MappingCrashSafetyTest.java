@@ -171,9 +171,7 @@ class MappingCrashSafetyTest {
 
         /** Ends the child with status 1 and {@code message} on stdout. */
         static void fail(String message) {
-            System.out.println("FAILED: " + message);
-            System.out.flush();
-            System.exit(1);
+            ChildJvm.fail(message);
         }
 
         static void check(boolean condition, String message) {

@@ -83,9 +83,7 @@ class MappingLeakTest {
         }
 
         static void fail(String message) {
-            System.out.println("FAILED: " + message);
-            System.out.flush();
-            System.exit(1);
+            ChildJvm.fail(message);
         }
 
         static List<String> mapsLines() throws IOException {

@@ -204,22 +204,14 @@ class ElementAccessTest {
         static volatile boolean pass;
 
         public static void main(String[] args) throws Exception {
-            Path directory = Files.createTempDirectory("jmmap-element-race-");
-            try {
+            ChildJvm.inTemporaryDirectory("jmmap-element-race-", directory -> {
                 closeRace(directory.resolve("c.npy"));
                 truncated(directory.resolve("t.npy"));
-            } finally {
-                for (Path file : Files.newDirectoryStream(directory)) {
-                    Files.delete(file);
-                }
-                Files.delete(directory);
-            }
+            });
         }
 
         static void fail(String message) {
-            System.out.println("FAILED: " + message);
-            System.out.flush();
-            System.exit(1);
+            ChildJvm.fail(message);
         }
 
         /** Runs {@code loop} on two threads until a close, which must end them with the closed exception. */

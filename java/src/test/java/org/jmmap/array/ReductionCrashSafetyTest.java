@@ -35,22 +35,14 @@ class ReductionCrashSafetyTest {
         static volatile long sink;
 
         public static void main(String[] args) throws Exception {
-            Path directory = Files.createTempDirectory("jmmap-reduce-truncated-");
-            try {
+            ChildJvm.inTemporaryDirectory("jmmap-reduce-truncated-", directory -> {
                 truncated(directory.resolve("t.npy"));
                 closeRace(directory.resolve("c.npy"));
-            } finally {
-                for (Path file : Files.newDirectoryStream(directory)) {
-                    Files.delete(file);
-                }
-                Files.delete(directory);
-            }
+            });
         }
 
         static void fail(String message) {
-            System.out.println("FAILED: " + message);
-            System.out.flush();
-            System.exit(1);
+            ChildJvm.fail(message);
         }
 
         /** Runs {@code reduction}, which touches pages past the end of the file, and checks how it fails. */

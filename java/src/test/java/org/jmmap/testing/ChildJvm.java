@@ -2,6 +2,7 @@ package org.jmmap.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -119,6 +120,42 @@ public final class ChildJvm {
         } finally {
             Files.deleteIfExists(output);
         }
+    }
+
+    // For the children's main methods
+
+    /** What a child runs in a temporary directory. */
+    @FunctionalInterface
+    public interface InDirectory {
+        void run(Path directory) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} in a new temporary directory named {@code prefix...}, then deletes the directory and the
+     * files {@code body} left in it (it makes no subdirectories).
+     */
+    public static void inTemporaryDirectory(String prefix, InDirectory body) throws Exception {
+        Path directory = Files.createTempDirectory(prefix);
+        try {
+            body.run(directory);
+        } finally {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+                for (Path file : files) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(directory);
+        }
+    }
+
+    /**
+     * Ends a child with status 1 and {@code message} on its output, which the test that started it shows (status 0
+     * means passed; a crash would be status 1 with an hs_err file instead of this message).
+     */
+    public static void fail(String message) {
+        System.out.println("FAILED: " + message);
+        System.out.flush();
+        System.exit(1);
     }
 
     private static String read(Path output) throws IOException {
