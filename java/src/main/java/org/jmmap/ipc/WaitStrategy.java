@@ -15,8 +15,22 @@ import java.util.Objects;
  */
 public final class WaitStrategy {
 
-    /** Spin 20 µs, yield for 100 µs more, then sleep: microsecond latency under load, no CPU while idle. */
-    public static final WaitStrategy DEFAULT = new WaitStrategy(20_000, 100_000, true);
+    /**
+     * Yield the core between checks for 20 µs, then sleep: a few microseconds of latency whether the peer runs on
+     * another core or waits for this one, and no CPU while idle.
+     *
+     * <p>Why it does not spin: a side waits for an answer right after waking its peer, and on a machine with few
+     * cores, or busy ones, the kernel often queues the woken peer on the waker's own core; spinning there only keeps
+     * the peer from running, while a yield hands it the core. A ping-pong between two processes on 2 busy cores
+     * (bench/results/20261130-051257-jdk17-channel-latency-ab.md) took 3.3 µs a round trip at the median, 5.9 µs
+     * at the 99th percentile, with 1.8 µs of CPU per side, less than a pipe (5.9 µs); the former default (spin
+     * 20 µs, yield 100 µs, then sleep) took 43 µs (two spins), or 0.3–0.6 µs in the rounds where the sides happened
+     * to run on different cores, with 22 µs of CPU per side. On two free cores a spin answers in 0.4 µs, a yield
+     * loop in 0.9 µs. Past 20 µs the answer is not coming soon: sleeping then costs one wake-up, and a side waiting
+     * for messages that come rarely spends at most 20 µs of CPU on each. {@link #backoff} sets other phases, e.g. a
+     * spin for dedicated cores.
+     */
+    public static final WaitStrategy DEFAULT = new WaitStrategy(0, 20_000, true);
     /** Never sleep, never yield: the lowest latency, a whole core while waiting. */
     public static final WaitStrategy BUSY_SPIN = new WaitStrategy(Long.MAX_VALUE, 0, false);
     /** Sleep in the kernel at once (after a handful of checks): the least CPU. */
