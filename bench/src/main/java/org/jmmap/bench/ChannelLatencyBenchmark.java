@@ -17,10 +17,11 @@ import org.jmmap.ipc.ChannelOptions;
  * the 50th, 99th and 99.9th percentile of the round trip, the mean, and the CPU time per round trip of the thread on
  * each side ({@code pingerCpu} here, {@code pongerCpu} in the peer; divided by the mean it is the share of a core
  * that side keeps busy). Waiting: jmmap's channel busy-spinning ({@code WaitStrategy.BUSY_SPIN}), sleeping in the
- * kernel at once ({@code SLEEP}), yielding 20 µs then sleeping ({@code DEFAULT}), or spinning 20 µs, yielding 100 µs,
- * then sleeping (the default before, {@code WaitStrategy.backoff}); Agrona's one-to-one ring busy-spinning or backing
- * off (spin, yield, then {@code parkNanos} from 1 µs to 1 ms); a Unix domain socket and a pair of pipes, which sleep
- * in the kernel. The machine's floor, in C ({@link NativeReference#pingPong}, with a forked child instead of the peer
+ * kernel at once ({@code SLEEP}), spinning while spinning pays (learned, up to 20 µs), yielding 20 µs, then
+ * sleeping ({@code DEFAULT}), the same without the spin ({@code yield20}), or spinning 20 µs, yielding 100 µs, then
+ * sleeping (the default before; both with {@code WaitStrategy.backoff}); Agrona's one-to-one ring busy-spinning or
+ * backing off (spin, yield, then {@code parkNanos} from 1 µs to 1 ms); a Unix domain socket and a pair of pipes, which
+ * sleep in the kernel. The machine's floor, in C ({@link NativeReference#pingPong}, with a forked child instead of the peer
  * JVM): a futex word in a /dev/shm mapping, sleeping without a time limit ({@code cFutex}) or at most 1 ms at a time
  * as a channel's first sleep does ({@code cFutexTimed}), and two pipes ({@code cPipe}).
  */
@@ -41,6 +42,7 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
     private final Link channelSleep;
     private final Link channelDefault;
     private final Link channelSpinYield;
+    private final Link channelYield;
     private final long[] latencies = new long[1 << 21];
 
     ChannelLatencyBenchmark(Rig rig) throws IOException {
@@ -54,6 +56,7 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
         channelSleep = rig.open(rig.plain, ChannelTransport.create(options, "sleep"));
         channelDefault = rig.open(rig.plain, ChannelTransport.create(options, "default"));
         channelSpinYield = rig.open(rig.plain, ChannelTransport.create(options, "spin20Yield100"));
+        channelYield = rig.open(rig.plain, ChannelTransport.create(options, "yield20"));
     }
 
     @Override
@@ -106,6 +109,10 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
 
     public Sample roundTrip_channelSpin20Yield100() throws IOException {
         return roundTrips(channelSpinYield);
+    }
+
+    public Sample roundTrip_channelYield20() throws IOException {
+        return roundTrips(channelYield);
     }
 
     public Sample roundTrip_cFutex() {

@@ -57,8 +57,9 @@ final class ChannelTransport extends Transport {
 
     /**
      * Benchmark: creates the two channels with {@code options}, waiting with the strategy named {@code strategy}
-     * ({@code default}, {@code busySpin}, {@code sleep} or {@code spin20Yield100}: spin 20 µs, yield 100 µs, then
-     * sleep, the default before) in both processes.
+     * ({@code default}, {@code busySpin}, {@code sleep}, {@code spin20Yield100}: spin 20 µs, yield 100 µs, then
+     * sleep, the default before; or {@code yield20}: yield 20 µs, then sleep, the default without its learned spin)
+     * in both processes.
      */
     static ChannelTransport create(ChannelOptions options, String strategy) throws IOException {
         Path upFile = shmPath("channel-up");
@@ -92,8 +93,9 @@ final class ChannelTransport extends Transport {
             case "busySpin" -> WaitStrategy.BUSY_SPIN;
             case "sleep" -> WaitStrategy.SLEEP;
             case "spin20Yield100" -> WaitStrategy.backoff(Duration.ofNanos(20_000), Duration.ofNanos(100_000));
+            case "yield20" -> WaitStrategy.backoff(Duration.ZERO, Duration.ofNanos(20_000));
             default -> throw new IllegalArgumentException("strategy=" + name
-                    + " (default, busySpin, sleep or spin20Yield100)");
+                    + " (default, busySpin, sleep, spin20Yield100 or yield20)");
         };
     }
 

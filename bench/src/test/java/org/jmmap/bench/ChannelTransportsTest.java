@@ -68,6 +68,7 @@ class ChannelTransportsTest {
         messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "sleep")));
         messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "default")));
         messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "spin20Yield100")));
+        messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "yield20")));
         messagesAndRoundTrips(rig.open(rig.fenced, ChannelTransport.create(
                 options.withProducers(ChannelOptions.Producers.MULTI), "busySpin")));
     }
