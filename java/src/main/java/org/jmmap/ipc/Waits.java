@@ -44,7 +44,7 @@ final class Waits {
      * Checks made after announcing a wait, before sleeping: a few, well under a microsecond. They catch a store
      * that was on its way when the waiter announced; more would cost the round trip they are meant to save, since
      * a side usually announces right after waking its peer, and the kernel often queues the woken peer on the
-     * waker's own core, where it runs only once the waker sleeps (64 checks, about 6 µs, made a ping-pong of
+     * waker's own core, where it runs only once the waker sleeps (64 checks, about 5 µs, made a ping-pong of
      * {@link WaitStrategy#SLEEP} take 19 µs instead of 8 on 2 cores).
      */
     private static final int RECHECKS = 4;
