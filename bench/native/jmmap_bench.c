@@ -6,17 +6,25 @@
  *    transition, so that JNI, JNA and FFM overheads can be read off as differences;
  *  - evict: write back and drop a file from the page cache (fdatasync + posix_fadvise(POSIX_FADV_DONTNEED));
  *  - copyLoop: memcpy of `total` bytes in `chunk`-byte steps through `size` bytes of source and destination, the
- *    reference the shared-memory channel's transfer rate is measured against.
+ *    reference the shared-memory channel's transfer rate is measured against;
+ *  - pingPong: round trips between this process and a forked child through a futex word in a shared mapping of a
+ *    /dev/shm file (FUTEX_WAIT/FUTEX_WAKE, the shared form the channel uses; untimed, or 1 ms timeouts as the
+ *    channel's first sleeps) or through two pipes: the floor of a round trip that sleeps in the kernel.
  * Every function returns >= 0 or -errno.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <jni.h>
+#include <linux/futex.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static jlong sum_longs(JNIEnv *env, jclass type, jlong address, jlong length) {
@@ -141,6 +149,177 @@ static jint page_size(JNIEnv *env, jclass type) {
     return (jint) sysconf(_SC_PAGESIZE);
 }
 
+/* pingPong's kinds */
+#define PING_FUTEX 0
+#define PING_FUTEX_TIMED 1
+#define PING_PIPE 2
+#define PING_MESSAGE 32
+
+/* The shared page: the ping and pong words on cache lines of their own, the child's CPU time, its status. */
+struct ping_page {
+    int32_t ping;
+    char pad1[60];
+    int32_t pong;
+    char pad2[60];
+    int64_t child_cpu;
+    int32_t child_status;
+};
+
+static long long clock_nanos(clockid_t clock) {
+    struct timespec now;
+    clock_gettime(clock, &now);
+    return (long long) now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* Waits until *word is no longer `seen` (another value was stored); returns the new value. */
+static int32_t await_change(int32_t *word, int32_t seen, int timed) {
+    const struct timespec millisecond = {0, 1000000};
+    int32_t value;
+    while ((value = __atomic_load_n(word, __ATOMIC_ACQUIRE)) == seen) {
+        syscall(SYS_futex, word, FUTEX_WAIT, seen, timed ? &millisecond : NULL, NULL, 0);
+    }
+    return value;
+}
+
+static void publish(int32_t *word, int32_t value) {
+    __atomic_store_n(word, value, __ATOMIC_SEQ_CST);
+    syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static int full_io(int fd, char *buffer, int writing) {
+    for (size_t done = 0; done < PING_MESSAGE;) {
+        size_t left = PING_MESSAGE - done;
+        ssize_t n = writing ? write(fd, buffer + done, left) : read(fd, buffer + done, left);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return n == 0 ? -EPIPE : -errno;
+        }
+        done += (size_t) n;
+    }
+    return 0;
+}
+
+/* The forked child: answers every ping until told to stop; only system calls, then _exit. */
+static void ponger(struct ping_page *page, int kind, int in, int out) {
+    long long cpu = clock_nanos(CLOCK_THREAD_CPUTIME_ID);
+    int status = 0;
+    if (kind == PING_PIPE) {
+        char buffer[PING_MESSAGE];
+        while (full_io(in, buffer, 0) == 0) {
+            if ((status = full_io(out, buffer, 1)) != 0) {
+                break;
+            }
+        }
+    } else {
+        int32_t seen = 0;
+        while ((seen = await_change(&page->ping, seen, kind == PING_FUTEX_TIMED)) >= 0) {
+            publish(&page->pong, seen);
+        }
+    }
+    page->child_cpu = clock_nanos(CLOCK_THREAD_CPUTIME_ID) - cpu;
+    __atomic_store_n(&page->child_status, status, __ATOMIC_RELEASE);
+    _exit(0);
+}
+
+static jint ping_pong(JNIEnv *env, jclass type, jint kind, jlong nanos, jlongArray latencies, jlongArray cpu) {
+    (void) type;
+    if (kind < PING_FUTEX || kind > PING_PIPE || nanos < 0 || (*env)->GetArrayLength(env, cpu) < 2) {
+        return -EINVAL;
+    }
+    jsize capacity = (*env)->GetArrayLength(env, latencies);
+    jlong *times = malloc(((size_t) capacity + 1) * sizeof(jlong));
+    if (times == NULL) {
+        return -ENOMEM;
+    }
+    char name[96];
+    static int sequence;
+    snprintf(name, sizeof name, "/dev/shm/jmmap-bench-pingpong-%ld-%d", (long) getpid(), ++sequence);
+    int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        free(times);
+        return -errno;
+    }
+    unlink(name);
+    struct ping_page *page = MAP_FAILED;
+    if (ftruncate(fd, 4096) == 0) {
+        page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    }
+    int result = page == MAP_FAILED ? -errno : 0;
+    close(fd);
+    int down[2] = {-1, -1};
+    int up[2] = {-1, -1};
+    if (result == 0 && kind == PING_PIPE && (pipe2(down, O_CLOEXEC) != 0 || pipe2(up, O_CLOEXEC) != 0)) {
+        result = -errno;
+    }
+    pid_t child = -1;
+    if (result == 0 && (child = fork()) < 0) {
+        result = -errno;
+    }
+    if (child == 0) {
+        close(down[1]);
+        close(up[0]);
+        ponger(page, kind, down[0], up[1]);
+    }
+    jsize count = 0;
+    if (result == 0) {
+        if (kind == PING_PIPE) {
+            close(down[0]);
+            close(up[1]);
+            down[0] = up[1] = -1;
+        }
+        char buffer[PING_MESSAGE] = {0};
+        long long cpu_start = clock_nanos(CLOCK_THREAD_CPUTIME_ID);
+        long long end = clock_nanos(CLOCK_MONOTONIC) + nanos;
+        while (count < capacity) {
+            long long start = clock_nanos(CLOCK_MONOTONIC);
+            if (kind == PING_PIPE) {
+                if ((result = full_io(down[1], buffer, 1)) != 0 || (result = full_io(up[0], buffer, 0)) != 0) {
+                    break;
+                }
+            } else {
+                publish(&page->ping, count + 1);
+                await_change(&page->pong, count, kind == PING_FUTEX_TIMED);
+            }
+            long long now = clock_nanos(CLOCK_MONOTONIC);
+            times[count++] = now - start;
+            if (now >= end) {
+                break;
+            }
+        }
+        long long cpu_used = clock_nanos(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
+        if (kind == PING_PIPE) {
+            close(down[1]); /* end of input ends the child */
+            down[1] = -1;
+        } else {
+            publish(&page->ping, -1);
+        }
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (result == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || page->child_status != 0)) {
+            result = page->child_status != 0 ? page->child_status : -ECHILD;
+        }
+        jlong used[2] = {cpu_used, page->child_cpu};
+        (*env)->SetLongArrayRegion(env, cpu, 0, 2, used);
+        (*env)->SetLongArrayRegion(env, latencies, 0, count, times);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (down[i] >= 0) {
+            close(down[i]);
+        }
+        if (up[i] >= 0) {
+            close(up[i]);
+        }
+    }
+    if (page != MAP_FAILED) {
+        munmap(page, 4096);
+    }
+    free(times);
+    return result == 0 ? count : result;
+}
+
 static const JNINativeMethod METHODS[] = {
     {"sumLongs0", "(JJ)J", (void *) sum_longs},
     {"sumLongsUnrolled0", "(JJ)J", (void *) sum_longs_unrolled},
@@ -150,6 +329,7 @@ static const JNINativeMethod METHODS[] = {
     {"evict0", "([B)I", (void *) evict},
     {"pageSize0", "()I", (void *) page_size},
     {"copyLoop0", "(JJJJJ)I", (void *) copy_loop},
+    {"pingPong0", "(IJ[J[J)I", (void *) ping_pong},
 };
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {

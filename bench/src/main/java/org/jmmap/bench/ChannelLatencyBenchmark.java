@@ -17,9 +17,13 @@ import org.jmmap.ipc.ChannelOptions;
  * the 50th, 99th and 99.9th percentile of the round trip, the mean, and the CPU time per round trip of the thread on
  * each side ({@code pingerCpu} here, {@code pongerCpu} in the peer; divided by the mean it is the share of a core
  * that side keeps busy). Waiting: jmmap's channel busy-spinning ({@code WaitStrategy.BUSY_SPIN}), sleeping in the
- * kernel at once ({@code SLEEP}) or spinning 20 µs, yielding 100 µs, then sleeping ({@code DEFAULT}); Agrona's
- * one-to-one ring busy-spinning or backing off (spin, yield, then {@code parkNanos} from 1 µs to 1 ms); a Unix domain
- * socket and a pair of pipes, which sleep in the kernel.
+ * kernel at once ({@code SLEEP}), spinning while spinning pays (learned, up to 20 µs), yielding 20 µs, then
+ * sleeping ({@code DEFAULT}), the same without the spin ({@code yield20}), or spinning 20 µs, yielding 100 µs, then
+ * sleeping (the default before; both with {@code WaitStrategy.backoff}); Agrona's one-to-one ring busy-spinning or
+ * backing off (spin, yield, then {@code parkNanos} from 1 µs to 1 ms); a Unix domain socket and a pair of pipes, which
+ * sleep in the kernel. The machine's floor, in C ({@link NativeReference#pingPong}, with a forked child instead of the peer
+ * JVM): a futex word in a /dev/shm mapping, sleeping without a time limit ({@code cFutex}) or at most 1 ms at a time
+ * as a channel's first sleep does ({@code cFutexTimed}), and two pipes ({@code cPipe}).
  */
 @Description("Round trip of a 32-byte message to another process and back, one at a time: percentiles (HdrHistogram) "
         + "and mean in µs, and CPU µs per round trip of each side's thread; busy-spinning against sleeping in the "
@@ -37,6 +41,9 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
     private final Link channelBusySpin;
     private final Link channelSleep;
     private final Link channelDefault;
+    private final Link channelSpinYield;
+    private final Link channelYield;
+    private final long[] latencies = new long[1 << 21];
 
     ChannelLatencyBenchmark(Rig rig) throws IOException {
         ChannelOptions options = ChannelOptions.defaults().withCapacity(64 << 10);
@@ -48,6 +55,8 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
         channelBusySpin = rig.open(rig.plain, ChannelTransport.create(options, "busySpin"));
         channelSleep = rig.open(rig.plain, ChannelTransport.create(options, "sleep"));
         channelDefault = rig.open(rig.plain, ChannelTransport.create(options, "default"));
+        channelSpinYield = rig.open(rig.plain, ChannelTransport.create(options, "spin20Yield100"));
+        channelYield = rig.open(rig.plain, ChannelTransport.create(options, "yield20"));
     }
 
     @Override
@@ -98,18 +107,52 @@ public final class ChannelLatencyBenchmark implements ChannelHarness.Rounds {
         return roundTrips(channelDefault);
     }
 
+    public Sample roundTrip_channelSpin20Yield100() throws IOException {
+        return roundTrips(channelSpinYield);
+    }
+
+    public Sample roundTrip_channelYield20() throws IOException {
+        return roundTrips(channelYield);
+    }
+
+    public Sample roundTrip_cFutex() {
+        return nativeRoundTrips(NativeReference.PING_FUTEX);
+    }
+
+    public Sample roundTrip_cFutexTimed() {
+        return nativeRoundTrips(NativeReference.PING_FUTEX_TIMED);
+    }
+
+    public Sample roundTrip_cPipe() {
+        return nativeRoundTrips(NativeReference.PING_PIPE);
+    }
+
+    private Sample nativeRoundTrips(int kind) {
+        long[] cpu = new long[2];
+        int count = NativeReference.pingPong(kind, ROUND_NANOS, latencies, cpu);
+        Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(2), 3);
+        for (int i = 0; i < count; i++) {
+            histogram.recordValue(latencies[i]);
+        }
+        return sample(histogram, count, cpu[0], cpu[1]);
+    }
+
     private Sample roundTrips(Link link) throws IOException {
         Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(2), 3);
         long[] count = new long[1];
         ChannelHarness.Exchange exchange = link.exchange("echo", "",
                 () -> count[0] = link.transport.ping(PAYLOAD, ROUND_NANOS, histogram));
+        return sample(histogram, count[0], exchange.cpuHere(), exchange.cpuPeer());
+    }
+
+    private static Sample sample(Histogram histogram, long count, long pingerCpu, long pongerCpu) {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("p50", histogram.getValueAtPercentile(50) / 1e3);
         values.put("p99", histogram.getValueAtPercentile(99) / 1e3);
         values.put("p99.9", histogram.getValueAtPercentile(99.9) / 1e3);
         values.put("mean", histogram.getMean() / 1e3);
-        values.put("pingerCpu", exchange.cpuHere() / 1e3 / count[0]);
-        values.put("pongerCpu", exchange.cpuPeer() / 1e3 / count[0]);
+        values.put("pingerCpu", pingerCpu / 1e3 / count);
+        values.put("pongerCpu", pongerCpu / 1e3 / count);
         return new Sample(values);
     }
 }

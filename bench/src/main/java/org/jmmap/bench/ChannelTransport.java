@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.HdrHistogram.Histogram;
 import org.jmmap.ipc.ChannelOptions;
 import org.jmmap.ipc.ChannelReceiver;
@@ -56,7 +57,9 @@ final class ChannelTransport extends Transport {
 
     /**
      * Benchmark: creates the two channels with {@code options}, waiting with the strategy named {@code strategy}
-     * ({@code default}, {@code busySpin} or {@code sleep}) in both processes.
+     * ({@code default}, {@code busySpin}, {@code sleep}, {@code spin20Yield100}: spin 20 µs, yield 100 µs, then
+     * sleep, the default before; or {@code yield20}: yield 20 µs, then sleep, the default without its learned spin)
+     * in both processes.
      */
     static ChannelTransport create(ChannelOptions options, String strategy) throws IOException {
         Path upFile = shmPath("channel-up");
@@ -89,7 +92,10 @@ final class ChannelTransport extends Transport {
             case "default" -> WaitStrategy.DEFAULT;
             case "busySpin" -> WaitStrategy.BUSY_SPIN;
             case "sleep" -> WaitStrategy.SLEEP;
-            default -> throw new IllegalArgumentException("strategy=" + name + " (default, busySpin or sleep)");
+            case "spin20Yield100" -> WaitStrategy.backoff(Duration.ofNanos(20_000), Duration.ofNanos(100_000));
+            case "yield20" -> WaitStrategy.backoff(Duration.ZERO, Duration.ofNanos(20_000));
+            default -> throw new IllegalArgumentException("strategy=" + name
+                    + " (default, busySpin, sleep, spin20Yield100 or yield20)");
         };
     }
 

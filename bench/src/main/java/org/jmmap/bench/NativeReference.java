@@ -79,6 +79,27 @@ final class NativeReference {
         check("memcpy", copyLoop0(destination, source, size, chunk, total));
     }
 
+    /** {@link #pingPong}'s kinds: a futex word, sleeping without a time limit. */
+    static final int PING_FUTEX = 0;
+    /** A futex word, sleeping at most 1 ms at a time (as a channel's first sleep after announcing a wait). */
+    static final int PING_FUTEX_TIMED = 1;
+    /** Two pipes. */
+    static final int PING_PIPE = 2;
+
+    /**
+     * Round trips of 32 bytes between this thread and a child process forked for the purpose, for {@code nanos}
+     * or until {@code latencies} is full: through a futex word in a shared mapping of a /dev/shm file (the shared
+     * {@code FUTEX_WAIT}/{@code FUTEX_WAKE} a channel uses) or through a pair of pipes, all in C.
+     *
+     * @param kind      {@link #PING_FUTEX}, {@link #PING_FUTEX_TIMED} or {@link #PING_PIPE}
+     * @param latencies receives each round trip's time, in nanoseconds
+     * @param cpu       receives the CPU time of this thread and of the child during the round trips, in nanoseconds
+     * @return how many round trips were made
+     */
+    static int pingPong(int kind, long nanos, long[] latencies, long[] cpu) {
+        return check("ping-pong", pingPong0(kind, nanos, latencies, cpu));
+    }
+
     static int pageSize() {
         return pageSize0();
     }
@@ -105,4 +126,6 @@ final class NativeReference {
     private static native int pageSize0();
 
     private static native int copyLoop0(long destination, long source, long size, long chunk, long total);
+
+    private static native int pingPong0(int kind, long nanos, long[] latencies, long[] cpu);
 }

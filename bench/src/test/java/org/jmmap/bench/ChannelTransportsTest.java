@@ -66,6 +66,9 @@ class ChannelTransportsTest {
     void channel() throws IOException {
         ChannelOptions options = ChannelOptions.defaults().withCapacity(1 << 16);
         messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "sleep")));
+        messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "default")));
+        messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "spin20Yield100")));
+        messagesAndRoundTrips(rig.open(rig.plain, ChannelTransport.create(options, "yield20")));
         messagesAndRoundTrips(rig.open(rig.fenced, ChannelTransport.create(
                 options.withProducers(ChannelOptions.Producers.MULTI), "busySpin")));
     }

@@ -41,6 +41,9 @@ final class Ring {
     final int maxRecordPayload;
     final Compression defaultCompression;
     final WaitStrategy waitStrategy;
+    /** How long this process's receiver, and its senders, spin before yielding ({@link WaitStrategy#DEFAULT}). */
+    final Waits.Spin dataSpin = new Waits.Spin();
+    final Waits.Spin spaceSpin = new Waits.Spin();
     /** Set by {@link ShmChannel#close()}; checked by every operation. */
     volatile boolean closed;
 

@@ -40,8 +40,14 @@ final class Waits {
     static final long CHECK_NANOS = 100_000_000L;
     /** The longest first sleep after announcing a wait: 1 ms. */
     static final long FIRST_SLEEP_NANOS = 1_000_000L;
-    /** Checks made after announcing a wait, before sleeping. */
-    private static final int RECHECKS = 64;
+    /**
+     * Checks made after announcing a wait, before sleeping: a few, well under a microsecond. They catch a store
+     * that was on its way when the waiter announced; more would cost the round trip they are meant to save, since
+     * a side usually announces right after waking its peer, and the kernel often queues the woken peer on the
+     * waker's own core, where it runs only once the waker sleeps (64 checks, about 5 µs, made a ping-pong of
+     * {@link WaitStrategy#SLEEP} take 19 µs instead of 8 on 2 cores).
+     */
+    private static final int RECHECKS = 4;
     /** A deadline that never comes (a quarter of the nanoTime range ahead). */
     static final long FOREVER = Long.MAX_VALUE / 4;
     private static final int ETIMEDOUT = Errors.ETIMEDOUT;
@@ -76,10 +82,17 @@ final class Waits {
     static boolean await(Ring ring, int signal, int waiters, int sleeps, long deadline, Ready ready, Check check)
             throws IOException {
         WaitStrategy strategy = ring.waitStrategy;
+        Spin learned = !strategy.adaptive() ? null
+                : signal == ChannelDescriptor.DATA_SIGNAL_OFFSET ? ring.dataSpin : ring.spaceSpin;
+        long spinNanos = learned == null ? strategy.spinNanos() : learned.next(strategy.spinNanos());
+        boolean spinning = spinNanos > 0;
         long start = System.nanoTime();
         long nextCheck = start + CHECK_NANOS;
         while (true) {
             if (ready.ready()) {
+                if (spinning && learned != null) {
+                    learned.paid(strategy.spinNanos());
+                }
                 return true;
             }
             long now = System.nanoTime();
@@ -95,11 +108,17 @@ final class Waits {
             }
             ring.checkOpen();
             long waited = now - start;
-            if (waited < strategy.spinNanos() || !strategy.sleeps()) {
+            if (waited < spinNanos || !strategy.sleeps()) {
                 Thread.onSpinWait();
                 continue;
             }
-            if (waited - strategy.spinNanos() < strategy.yieldNanos()) {
+            if (spinning) {
+                spinning = false;
+                if (learned != null) {
+                    learned.wasted();
+                }
+            }
+            if (waited - spinNanos < strategy.yieldNanos()) {
                 Thread.yield();
                 continue;
             }
@@ -126,6 +145,47 @@ final class Waits {
                 slice = Math.min(deadline - now, nextCheck - now);
                 woken = ring.sleep(signal, value, Math.max(slice, 1));
             }
+        }
+    }
+
+    /**
+     * How long one side of a channel in this process spins before it yields, learned from its last waits (for
+     * {@link WaitStrategy#DEFAULT}): spinning pays only while the peer runs on another core; when the peer waits for
+     * this side's core, the spin only delays it. A spin that ended with the condition met doubles the next one (up
+     * to the strategy's spin time); one that ran out halves it, down to none; while it is none, every
+     * {@link #PROBE_EVERY}th wait spins {@link #PROBE_NANOS} to find out whether spinning pays again. Threads of one
+     * process waiting on the same word share it; a lost update only changes the next guess.
+     */
+    static final class Spin {
+
+        /** The shortest spin, and the length of a probe: 1 µs. */
+        static final long PROBE_NANOS = 1_000;
+        /** While not spinning, every this many waits spin once for {@link #PROBE_NANOS}. */
+        static final int PROBE_EVERY = 64;
+
+        private long nanos = PROBE_NANOS;
+        private int skipped;
+
+        /** The spin of the next wait, at most {@code max} nanoseconds. */
+        long next(long max) {
+            if (nanos > 0) {
+                return Math.min(nanos, max);
+            }
+            if (++skipped < PROBE_EVERY) {
+                return 0;
+            }
+            skipped = 0;
+            return Math.min(PROBE_NANOS, max);
+        }
+
+        /** The condition was met while spinning. */
+        void paid(long max) {
+            nanos = Math.min(max, Math.max(PROBE_NANOS, nanos * 2));
+        }
+
+        /** The spin ran out. */
+        void wasted() {
+            nanos = nanos / 2 >= PROBE_NANOS ? nanos / 2 : 0;
         }
     }
 
