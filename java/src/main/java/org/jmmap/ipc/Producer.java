@@ -144,13 +144,17 @@ final class Producer implements ChannelSender {
     }
 
     /**
-     * SINGLE: finds where the previous producer stopped. From its last claim, records follow one another up to
-     * the zeroed header after the last one (every claim zeroes the header after it before publishing); a record
-     * still negative was being written when that producer died and becomes padding, as a consumer would make it.
+     * SINGLE: finds where the previous producer stopped. Records follow one another from FREE up to the zeroed
+     * header after the last one (every claim zeroes the header after it before publishing, and a SINGLE consumer
+     * leaves consumed records as they are); TAIL, stored after each commit, is a later such boundary unless the
+     * consumer went past it first. A record still negative was being written when that producer died and becomes
+     * padding, as a consumer would make it.
      */
     private void recoverSingle() {
-        long p = ring.getLongAcquire(slotBase + SLOT_CLAIM);
-        long limit = ring.getLongAcquire(FREE_OFFSET) + capacity;
+        long free = ring.getLongAcquire(FREE_OFFSET);
+        long storedTail = ring.getLongAcquire(TAIL_OFFSET);
+        long p = storedTail - free > 0 ? storedTail : free;
+        long limit = free + capacity;
         while (p < limit) {
             int index = (int) p & mask;
             long word = ring.recordAcquire(index);
@@ -407,7 +411,7 @@ final class Producer implements ChannelSender {
             closed = true;
             codecs.close();
             channel.detached(this);
-            if (!ring.closed) {
+            if (!ring.isClosed()) {
                 ring.setLongRelease(slotBase + SLOT_IDENTITY, 0);
             }
         }
@@ -498,7 +502,6 @@ final class Producer implements ChannelSender {
                     continue;
                 }
             }
-            ring.setLongPlain(slotBase + SLOT_CLAIM, t);
             int recordIndex = pad > 0 ? 0 : index;
             ring.zeroRecordHeader((recordIndex + aligned) & mask);
             // The record stays invisible until commit writes its whole word: its header is zero, as the previous
@@ -805,7 +808,7 @@ final class Producer implements ChannelSender {
 
         @Override
         public void close() {
-            if (state == OPEN && !ring.closed) {
+            if (state == OPEN && !ring.isClosed()) {
                 abort();
             }
         }

@@ -41,8 +41,17 @@ final class Ring {
     final int maxRecordPayload;
     final Compression defaultCompression;
     final WaitStrategy waitStrategy;
-    /** Set by {@link ShmChannel#close()}; checked by every operation. */
-    volatile boolean closed;
+    /** Set by {@link #markClosed()}; checked by every operation (through {@link #isClosed()}). */
+    private boolean closed;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Ring.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Ring(Mapping mapping, int capacity, boolean multi, long maxMessageSize, int fragmentLength,
          Compression defaultCompression, WaitStrategy waitStrategy) {
@@ -59,8 +68,22 @@ final class Ring {
         this.waitStrategy = waitStrategy;
     }
 
+    /**
+     * Whether the channel was closed, read opaque: every offer and poll asks, and a volatile read there would act
+     * as a fence after which the JIT reloads and re-checks the ring's buffers. Close safety does not rest on this
+     * flag (a closed mapping's range stays readable and writable, inert); it only gives the API its error, which an
+     * opaque read still gives: it is never hoisted out of a caller's loop, and sees the close soon after it happens.
+     */
+    boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        CLOSED.setVolatile(this, true);
+    }
+
     void checkOpen() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException("the channel is closed");
         }
     }
@@ -101,7 +124,7 @@ final class Ring {
 
     /**
      * A plain store of a word only one side writes and that no other side waits on: the counters, SINGLE's TAIL
-     * and CLAIM (read by stats and by a producer recovering after a dead one), HEAD (ordered before FREE by FREE's
+     * (read by stats and by a producer recovering after a dead one), HEAD (ordered before FREE by FREE's
      * release store). A VarHandle access re-checks the buffer (read-only, bounds, alignment, scope) after each
      * fence; these stores are most of a message's bookkeeping, and plain ones cost less and share their checks once
      * compiled. The offsets are 8-aligned, so HotSpot writes each with one 8-byte store, whole for any reader.
