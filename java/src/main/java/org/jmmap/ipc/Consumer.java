@@ -172,8 +172,9 @@ final class Consumer implements ChannelReceiver {
                 }
             }
         } finally {
-            publish();
+            // The counters first: plain stores ahead of FREE's release store share the buffer's checks with HEAD's.
             storeCounters();
+            publish();
         }
         return delivered;
     }

@@ -67,6 +67,8 @@ final class Producer implements ChannelSender {
     private boolean tailHeaderZero;
     /** The last FREE read: producers may write below {@code freeCache + capacity}. */
     private long freeCache;
+    /** MULTI: whether the latest claim found another producer's long message under way (see claimMulti). */
+    private boolean streamSeen;
     /** The aligned length of the latest claim (its record may shrink at commit), and its type word. */
     private int claimedAligned;
     private int claimedType;
@@ -525,13 +527,18 @@ final class Producer implements ChannelSender {
         int aligned = align(recordLength);
         int claimAt = slotBase + SLOT_CLAIM;
         while (true) {
-            int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
-            if (owner != 0 && owner != streamTag) {
-                if (!wait) {
-                    return NO_ROOM;
+            if (streamSeen) {
+                // Another producer's long message was under way at the last claim: wait for its end before
+                // claiming, rather than filling the ring with padding while it lasts.
+                int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
+                if (owner != 0 && owner != streamTag) {
+                    if (!wait) {
+                        return NO_ROOM;
+                    }
+                    awaitStreamOwner(owner, deadline, timeoutNanos);
+                    continue;
                 }
-                awaitStreamOwner(owner, deadline, timeoutNanos);
-                continue;
+                streamSeen = false;
             }
             ring.setLongRelease(claimAt, CLAIMING);
             long t;
@@ -558,8 +565,12 @@ final class Producer implements ChannelSender {
             }
             ring.setLongRelease(claimAt, t);
             int total = pad + aligned;
-            owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
+            // Read after the claim, this is what keeps a record out of another producer's long message: that
+            // producer took STREAM_OWNER before claiming its fragments, so either it is seen here or its claims come
+            // after this one.
+            int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
             boolean foreignStream = owner != 0 && owner != streamTag;
+            streamSeen = foreignStream;
             boolean crossesEnd = ((int) t & mask) + total > capacity;
             if (foreignStream || crossesEnd && pad == 0) {
                 // This space cannot hold the record: the claim may sit between another producer's fragments, or

@@ -69,13 +69,20 @@ final class Ring {
     }
 
     /**
-     * Whether the channel was closed, read opaque: every offer and poll asks, and a volatile read there would act
-     * as a fence after which the JIT reloads and re-checks the ring's buffers. Close safety does not rest on this
-     * flag (a closed mapping's range stays readable and writable, inert); it only gives the API its error, which an
-     * opaque read still gives: it is never hoisted out of a caller's loop, and sees the close soon after it happens.
+     * Whether the channel was closed, read plain: every offer and poll asks, and a volatile (or opaque) read there
+     * acts as a compiler barrier after which the JIT reloads and re-checks the ring's buffers. Close safety does not
+     * rest on this flag (a closed mapping's range stays readable and writable, inert, DESIGN decision 3); it only
+     * gives the API its error. A plain read cannot be hoisted out of a caller's loop either: every offer and poll
+     * makes an acquire or release access to the ring, which the JIT does not move loads across, so each call reads
+     * the flag again.
      */
     boolean isClosed() {
         return closed;
+    }
+
+    /** {@link #isClosed()} for callers that need to see a close by another thread without touching the ring. */
+    boolean isClosedVolatile() {
+        return (boolean) CLOSED.getVolatile(this);
     }
 
     void markClosed() {

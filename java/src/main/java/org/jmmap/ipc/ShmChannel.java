@@ -390,7 +390,7 @@ public final class ShmChannel implements AutoCloseable {
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return ring.isClosed();
+        return ring.isClosedVolatile();
     }
 
     /**
@@ -401,7 +401,7 @@ public final class ShmChannel implements AutoCloseable {
     public void close() {
         List<AutoCloseable> open;
         synchronized (this) {
-            if (ring.isClosed()) {
+            if (ring.isClosedVolatile()) {
                 return;
             }
             open = new ArrayList<>(endpoints);
