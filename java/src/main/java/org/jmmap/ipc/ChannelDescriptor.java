@@ -134,7 +134,7 @@ public final class ChannelDescriptor {
     public static final int SLOT_NAMESPACE = 8;
     /** int, from a slot's start: incremented by every producer that takes the slot; records carry its low 8 bits. */
     public static final int SLOT_GENERATION = 12;
-    /** long, from a slot's start: the position of the latest claim, {@link #CLAIMING} or {@link #CLAIM_NONE}. */
+    /** long, from a slot's start, MULTI only: the latest claim's position, {@link #CLAIMING} or {@link #CLAIM_NONE}. */
     public static final int SLOT_CLAIM = 16;
     /** long, from a slot's start: when the producer attached or last waited, ms since the epoch (informational). */
     public static final int SLOT_HEARTBEAT = 24;

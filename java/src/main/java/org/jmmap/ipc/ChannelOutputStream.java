@@ -165,7 +165,7 @@ public final class ChannelOutputStream extends OutputStream {
     }
 
     private void abortNow(boolean wait) throws IOException {
-        if (ring.closed) {
+        if (ring.isClosed()) {
             return;
         }
         if (position >= 0) {
@@ -182,7 +182,7 @@ public final class ChannelOutputStream extends OutputStream {
 
     private void finish() {
         closed = true;
-        if (ownsStream && !ring.closed) {
+        if (ownsStream && !ring.isClosed()) {
             producer.releaseStream();
         }
         ownsStream = false;

@@ -172,8 +172,9 @@ final class Consumer implements ChannelReceiver {
                 }
             }
         } finally {
-            publish();
+            // The counters first: plain stores ahead of FREE's release store share the buffer's checks with HEAD's.
             storeCounters();
+            publish();
         }
         return delivered;
     }
@@ -248,7 +249,7 @@ final class Consumer implements ChannelReceiver {
         closed = true;
         codecs.close();
         channel.detached(this);
-        if (!ring.closed) {
+        if (!ring.isClosed()) {
             publish();
             ring.compareAndSetLong(CONSUMER_IDENTITY_OFFSET, self, 0);
         }
@@ -369,7 +370,7 @@ final class Consumer implements ChannelReceiver {
 
     /** Stores the counters {@link #countReceived} keeps (once per poll rather than once per message). */
     private void storeCounters() {
-        if (countersChanged && !ring.closed) {
+        if (countersChanged && !ring.isClosed()) {
             ring.setLongPlain(MESSAGES_RECEIVED_OFFSET, messagesReceived);
             ring.setLongPlain(BYTES_RECEIVED_OFFSET, bytesReceived);
             countersChanged = false;
@@ -448,7 +449,7 @@ final class Consumer implements ChannelReceiver {
     /** Publishes HEAD, then (after zeroing the consumed space in MULTI) FREE, and wakes senders waiting for room. */
     private void publish() {
         long pos = head;
-        if (pos == published || ring.closed) {
+        if (pos == published || ring.isClosed()) {
             return;
         }
         ring.setLongPlain(HEAD_OFFSET, pos); // ordered before FREE by FREE's release store
@@ -785,7 +786,7 @@ final class Consumer implements ChannelReceiver {
                 return;
             }
             closed = true;
-            if (!ended && failure == null && !ring.closed) {
+            if (!ended && failure == null && !ring.isClosed()) {
                 if (recordPending) {
                     consumeRecord();
                 }

@@ -67,6 +67,8 @@ final class Producer implements ChannelSender {
     private boolean tailHeaderZero;
     /** The last FREE read: producers may write below {@code freeCache + capacity}. */
     private long freeCache;
+    /** MULTI: whether the latest claim found another producer's long message under way (see claimMulti). */
+    private boolean streamSeen;
     /** The aligned length of the latest claim (its record may shrink at commit), and its type word. */
     private int claimedAligned;
     private int claimedType;
@@ -144,13 +146,17 @@ final class Producer implements ChannelSender {
     }
 
     /**
-     * SINGLE: finds where the previous producer stopped. From its last claim, records follow one another up to
-     * the zeroed header after the last one (every claim zeroes the header after it before publishing); a record
-     * still negative was being written when that producer died and becomes padding, as a consumer would make it.
+     * SINGLE: finds where the previous producer stopped. Records follow one another from FREE up to the zeroed
+     * header after the last one (every claim zeroes the header after it before publishing, and a SINGLE consumer
+     * leaves consumed records as they are); TAIL, stored after each commit, is a later such boundary unless the
+     * consumer went past it first. A record still negative was being written when that producer died and becomes
+     * padding, as a consumer would make it.
      */
     private void recoverSingle() {
-        long p = ring.getLongAcquire(slotBase + SLOT_CLAIM);
-        long limit = ring.getLongAcquire(FREE_OFFSET) + capacity;
+        long free = ring.getLongAcquire(FREE_OFFSET);
+        long storedTail = ring.getLongAcquire(TAIL_OFFSET);
+        long p = storedTail - free > 0 ? storedTail : free;
+        long limit = free + capacity;
         while (p < limit) {
             int index = (int) p & mask;
             long word = ring.recordAcquire(index);
@@ -407,7 +413,7 @@ final class Producer implements ChannelSender {
             closed = true;
             codecs.close();
             channel.detached(this);
-            if (!ring.closed) {
+            if (!ring.isClosed()) {
                 ring.setLongRelease(slotBase + SLOT_IDENTITY, 0);
             }
         }
@@ -498,7 +504,6 @@ final class Producer implements ChannelSender {
                     continue;
                 }
             }
-            ring.setLongPlain(slotBase + SLOT_CLAIM, t);
             int recordIndex = pad > 0 ? 0 : index;
             ring.zeroRecordHeader((recordIndex + aligned) & mask);
             // The record stays invisible until commit writes its whole word: its header is zero, as the previous
@@ -522,13 +527,18 @@ final class Producer implements ChannelSender {
         int aligned = align(recordLength);
         int claimAt = slotBase + SLOT_CLAIM;
         while (true) {
-            int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
-            if (owner != 0 && owner != streamTag) {
-                if (!wait) {
-                    return NO_ROOM;
+            if (streamSeen) {
+                // Another producer's long message was under way at the last claim: wait for its end before
+                // claiming, rather than filling the ring with padding while it lasts.
+                int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
+                if (owner != 0 && owner != streamTag) {
+                    if (!wait) {
+                        return NO_ROOM;
+                    }
+                    awaitStreamOwner(owner, deadline, timeoutNanos);
+                    continue;
                 }
-                awaitStreamOwner(owner, deadline, timeoutNanos);
-                continue;
+                streamSeen = false;
             }
             ring.setLongRelease(claimAt, CLAIMING);
             long t;
@@ -555,8 +565,12 @@ final class Producer implements ChannelSender {
             }
             ring.setLongRelease(claimAt, t);
             int total = pad + aligned;
-            owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
+            // Read after the claim, this is what keeps a record out of another producer's long message: that
+            // producer took STREAM_OWNER before claiming its fragments, so either it is seen here or its claims come
+            // after this one.
+            int owner = ring.getIntVolatile(STREAM_OWNER_OFFSET);
             boolean foreignStream = owner != 0 && owner != streamTag;
+            streamSeen = foreignStream;
             boolean crossesEnd = ((int) t & mask) + total > capacity;
             if (foreignStream || crossesEnd && pad == 0) {
                 // This space cannot hold the record: the claim may sit between another producer's fragments, or
@@ -805,7 +819,7 @@ final class Producer implements ChannelSender {
 
         @Override
         public void close() {
-            if (state == OPEN && !ring.closed) {
+            if (state == OPEN && !ring.isClosed()) {
                 abort();
             }
         }

@@ -44,8 +44,17 @@ final class Ring {
     /** How long this process's receiver, and its senders, spin before yielding ({@link WaitStrategy#DEFAULT}). */
     final Waits.Spin dataSpin = new Waits.Spin();
     final Waits.Spin spaceSpin = new Waits.Spin();
-    /** Set by {@link ShmChannel#close()}; checked by every operation. */
-    volatile boolean closed;
+    /** Set by {@link #markClosed()}; checked by every operation (through {@link #isClosed()}). */
+    private boolean closed;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Ring.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Ring(Mapping mapping, int capacity, boolean multi, long maxMessageSize, int fragmentLength,
          Compression defaultCompression, WaitStrategy waitStrategy) {
@@ -62,8 +71,29 @@ final class Ring {
         this.waitStrategy = waitStrategy;
     }
 
+    /**
+     * Whether the channel was closed, read plain: every offer and poll asks, and a volatile (or opaque) read there
+     * acts as a compiler barrier after which the JIT reloads and re-checks the ring's buffers. Close safety does not
+     * rest on this flag (a closed mapping's range stays readable and writable, inert, DESIGN decision 3); it only
+     * gives the API its error. A plain read cannot be hoisted out of a caller's loop either: every offer and poll
+     * makes an acquire or release access to the ring, which the JIT does not move loads across, so each call reads
+     * the flag again.
+     */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** {@link #isClosed()} for callers that need to see a close by another thread without touching the ring. */
+    boolean isClosedVolatile() {
+        return (boolean) CLOSED.getVolatile(this);
+    }
+
+    void markClosed() {
+        CLOSED.setVolatile(this, true);
+    }
+
     void checkOpen() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException("the channel is closed");
         }
     }
@@ -104,7 +134,7 @@ final class Ring {
 
     /**
      * A plain store of a word only one side writes and that no other side waits on: the counters, SINGLE's TAIL
-     * and CLAIM (read by stats and by a producer recovering after a dead one), HEAD (ordered before FREE by FREE's
+     * (read by stats and by a producer recovering after a dead one), HEAD (ordered before FREE by FREE's
      * release store). A VarHandle access re-checks the buffer (read-only, bounds, alignment, scope) after each
      * fence; these stores are most of a message's bookkeeping, and plain ones cost less and share their checks once
      * compiled. The offsets are 8-aligned, so HotSpot writes each with one 8-byte store, whole for any reader.

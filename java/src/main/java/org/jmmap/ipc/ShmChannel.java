@@ -390,7 +390,7 @@ public final class ShmChannel implements AutoCloseable {
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        return ring.closed;
+        return ring.isClosedVolatile();
     }
 
     /**
@@ -401,7 +401,7 @@ public final class ShmChannel implements AutoCloseable {
     public void close() {
         List<AutoCloseable> open;
         synchronized (this) {
-            if (ring.closed) {
+            if (ring.isClosedVolatile()) {
                 return;
             }
             open = new ArrayList<>(endpoints);
@@ -413,13 +413,13 @@ public final class ShmChannel implements AutoCloseable {
                 // close() of senders and receivers throws nothing checked; keep closing the others
             }
         }
-        ring.closed = true;
+        ring.markClosed();
         ring.mapping.close();
     }
 
     @Override
     public String toString() {
         return "ShmChannel[" + (file != null ? "file=" + file : "shared=" + sharedName) + ", capacity="
-                + ring.capacity + ", " + producers() + (ring.closed ? ", closed]" : "]");
+                + ring.capacity + ", " + producers() + (ring.isClosed() ? ", closed]" : "]");
     }
 }

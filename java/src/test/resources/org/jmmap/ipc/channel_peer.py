@@ -184,7 +184,8 @@ class Writer:
         generation = ch.int(self.slot + SLOT["GENERATION"]) + 1
         ch.set_int(self.slot + SLOT["GENERATION"], generation)
         self.type_base = (generation & 0xFF) << 24  # slot 0
-        p = ch.long(self.slot + SLOT["CLAIM"])
+        tail, free = ch.long(HEADER["TAIL"]), ch.long(HEADER["FREE"])
+        p = tail if tail > free else free  # records follow one another from there (docs/channel.md, section 2)
         while True:
             length, kind = ch.word(p)
             if length == 0:
@@ -205,7 +206,6 @@ class Writer:
         pad = ch.capacity - i if a > ch.capacity - i else 0
         while t + pad + a + 8 - ch.long(HEADER["FREE"]) > ch.capacity:
             time.sleep(0.0002)
-        ch.set_long(self.slot + SLOT["CLAIM"], t)
         at = t + pad
         ch.set_word(at + a, 0, 0)  # the header after the record is zero before the record is visible
         ch.set_word(at, -length, MESSAGE | flags | self.type_base)
