@@ -156,10 +156,6 @@ final class Ring {
         return (int) INT.getAcquire(header, offset);
     }
 
-    int getIntOpaque(int offset) {
-        return (int) INT.getOpaque(header, offset);
-    }
-
     void setIntVolatile(int offset, int value) {
         INT.setVolatile(header, offset, value);
     }
@@ -252,12 +248,18 @@ final class Ring {
      */
     static final boolean STORE_LOAD_FENCE = Boolean.getBoolean("jmmap.channel.storeLoadFence");
 
-    /** Wakes whoever sleeps on {@code signal} if {@code waiters} says someone may. */
+    /**
+     * Wakes whoever sleeps on {@code signal} if {@code waiters} says someone may. The waiters word is read plain:
+     * every commit and publication asks, and an opaque read is a compiler barrier after which the JIT re-checks the
+     * ring's buffers (16 instructions a message). Plain, the read may be ordered before the progress store that
+     * precedes it, which is the reordering the processor may already make and {@link Waits} allows for: a waiter
+     * whose announcement this read misses sees the progress when its first sleep ends, within 1 ms.
+     */
     void wakeIfWaiting(int signal, int waiters) {
         if (STORE_LOAD_FENCE) {
             VarHandle.fullFence();
         }
-        if (getIntOpaque(waiters) != 0) {
+        if (header.getInt(waiters) != 0) {
             setIntOpaque(waiters, 0);
             getAndAddInt(signal, 1);
             Futex.wake(mapping, signal, Integer.MAX_VALUE);
