@@ -112,12 +112,17 @@ public final class ChannelPeer {
         }
 
         /**
-         * Starts a peer JVM: the java, class path and JVM options of this one, then {@code options}.
+         * Starts a peer JVM: the java, class path and JVM options of this one, then {@code options}; on the CPUs
+         * that {@code -Djmmap.bench.peerCpus} lists ({@code taskset -c}), if it is set.
          *
          * @param name what to call it in errors
          */
         static Remote start(String name, List<String> options) throws IOException {
             List<String> command = new ArrayList<>();
+            String cpus = System.getProperty("jmmap.bench.peerCpus", "");
+            if (!cpus.isEmpty()) {
+                command.addAll(List.of("taskset", "-c", cpus));
+            }
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
                 if (!argument.startsWith("-agentlib") && !argument.startsWith("-javaagent")) {
