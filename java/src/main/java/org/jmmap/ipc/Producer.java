@@ -540,11 +540,14 @@ final class Producer implements ChannelSender {
                 }
                 streamSeen = false;
             }
-            ring.setLongRelease(claimAt, CLAIMING);
             long t;
             int pad = 0;
             if (!wait) {
-                // offer: a compare-and-set that claims only free space, so it never waits after claiming
+                // offer: a compare-and-set that claims only free space, so it never waits after claiming. CLAIM
+                // takes the position before the compare-and-set, which can claim nothing else: one store instead
+                // of CLAIMING and then the position. Should it fail, CLAIM names a position another producer
+                // claimed until the next try stores the next one (or CLAIM_NONE), which only makes a consumer
+                // stuck there wait a moment longer before it seals a dead producer's claim.
                 t = ring.getLongVolatile(TAIL_OFFSET);
                 int index = (int) t & mask;
                 int toEnd = capacity - index;
@@ -557,13 +560,15 @@ final class Producer implements ChannelSender {
                         return NO_ROOM;
                     }
                 }
+                ring.setLongRelease(claimAt, t);
                 if (!ring.compareAndSetLong(TAIL_OFFSET, t, end)) {
                     continue;
                 }
             } else {
+                ring.setLongRelease(claimAt, CLAIMING);
                 t = ring.getAndAddLong(TAIL_OFFSET, aligned);
+                ring.setLongRelease(claimAt, t);
             }
-            ring.setLongRelease(claimAt, t);
             int total = pad + aligned;
             // Read after the claim, this is what keeps a record out of another producer's long message: that
             // producer took STREAM_OWNER before claiming its fragments, so either it is seen here or its claims come
