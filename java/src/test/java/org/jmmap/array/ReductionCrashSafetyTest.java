@@ -1,7 +1,5 @@
 package org.jmmap.array;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -23,11 +21,7 @@ class ReductionCrashSafetyTest {
 
     @Test
     void truncatedUnderneathAndClosedWhileReducing() throws Exception {
-        ChildJvm.Result result = ChildJvm.of(Child.class).run();
-        System.out.print(result.output);
-        assertEquals(0, result.exitStatus, result::toString);
-        assertTrue(result.output.contains("truncated: ok") && result.output.contains("close race: ok"),
-                result.output);
+        ChildJvm.assertRunsClean(Child.class, "truncated: ok", "close race: ok");
     }
 
     static final class Child {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Runs a class's {@code main} in a fresh JVM with this JVM's class path, backend and test flags, so that a test of
@@ -119,6 +120,19 @@ public final class ChildJvm {
             return new Result(process.exitValue(), read(output));
         } finally {
             Files.deleteIfExists(output);
+        }
+    }
+
+    /**
+     * Runs {@code mainClass}'s {@code main} in a child JVM and asserts that it ended with status 0 and printed every
+     * one of {@code lines} (each child prints one per part it checked, so that a part skipped shows).
+     */
+    public static void assertRunsClean(Class<?> mainClass, String... lines) throws IOException, InterruptedException {
+        Result result = of(mainClass).run();
+        System.out.print(result.output);
+        Assertions.assertEquals(0, result.exitStatus, result::toString);
+        for (String line : lines) {
+            Assertions.assertTrue(result.output.contains(line), () -> "no \"" + line + "\" in:\n" + result.output);
         }
     }
 
